@@ -1,0 +1,3 @@
+"""ChildSafe: an open, self-hostable platform for child online protection."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""Allow `python -m childsafe`."""
+
+from childsafe.cli import main
+
+main()

@@ -1,0 +1,70 @@
+"""Roles and the permissions they grant; API token scopes are permissions too."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    EDITOR = "editor"
+    ANALYST = "analyst"
+    COUNSELLOR = "counsellor"
+    STATISTICIAN = "statistician"
+    GUARDIAN = "guardian"
+
+
+class Permission(StrEnum):
+    ACCOUNTS_ADMIN = "accounts:admin"
+    AUDIT_READ = "audit:read"
+    HELPLINES_WRITE = "helplines:write"
+    REPORTS_TRIAGE = "reports:triage"
+    CONTACTS_WRITE = "contacts:write"
+    STATS_WRITE = "stats:write"
+    FILTERING_MANAGE = "filtering:manage"
+    CONTENT_EDIT = "content:edit"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.EDITOR: frozenset({Permission.HELPLINES_WRITE, Permission.CONTENT_EDIT}),
+    Role.ANALYST: frozenset({Permission.REPORTS_TRIAGE}),
+    Role.COUNSELLOR: frozenset({Permission.CONTACTS_WRITE}),
+    Role.STATISTICIAN: frozenset({Permission.STATS_WRITE}),
+    Role.GUARDIAN: frozenset({Permission.FILTERING_MANAGE}),
+}
+
+
+def permissions_for(roles: Iterable[Role | str]) -> frozenset[Permission]:
+    granted: set[Permission] = set()
+    for role in roles:
+        granted |= ROLE_PERMISSIONS[Role(role)]
+    return frozenset(granted)
+
+
+def parse_roles(values: Iterable[str]) -> list[Role]:
+    """Validate role names, raising ValueError naming the first unknown one."""
+    roles = []
+    for value in values:
+        value = value.strip()
+        if not value:
+            continue
+        try:
+            roles.append(Role(value))
+        except ValueError:
+            raise ValueError(f"unknown role {value!r}; roles are {', '.join(r.value for r in Role)}") from None
+    return sorted(set(roles))
+
+
+def parse_scopes(values: Iterable[str]) -> list[Permission]:
+    scopes = []
+    for value in values:
+        value = value.strip()
+        if not value:
+            continue
+        try:
+            scopes.append(Permission(value))
+        except ValueError:
+            raise ValueError(f"unknown scope {value!r}; scopes are {', '.join(p.value for p in Permission)}") from None
+    return sorted(set(scopes))

@@ -1,0 +1,74 @@
+"""The composition root: create_app(settings) assembles the core, every feature's routers and the shared pages."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse
+
+from childsafe import __version__
+from childsafe.accounts import api as accounts_api
+from childsafe.accounts import views as accounts_views
+from childsafe.core.audit import SYSTEM_ACTOR
+from childsafe.core.clock import Clock
+from childsafe.core.settings import Settings, get_settings
+from childsafe.db import migrate
+from childsafe.db.engine import Database
+from childsafe.helplines import api as helplines_api
+from childsafe.helplines import service as helplines_service
+from childsafe.helplines import views as helplines_views
+from childsafe.http import errors, templating
+from childsafe.http.context import AppContext
+from childsafe.http.deps import Language, MaybePrincipal
+from childsafe.http.middleware import security_headers
+
+FEATURE_TEMPLATE_PACKAGES = ("childsafe.accounts", "childsafe.helplines")
+
+
+def prepare_database(database: Database, settings: Settings) -> None:
+    """Migrate to the newest schema and, on first start, load the bundled data."""
+    migrate.upgrade(database)
+    if settings.load_bundled_data:
+        with database.unit_of_work() as session:
+            helplines_service.load_bundled_if_empty(session, actor=SYSTEM_ACTOR)
+
+
+def create_app(settings: Settings | None = None, *, database: Database | None = None,
+               clock: Clock | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    database = database or Database(settings.effective_database_url)
+    context = AppContext(settings=settings, database=database, secret_key=settings.effective_secret_key())
+    if clock is not None:
+        context.clock = clock
+        context.login_limiter = None
+        context.__post_init__()
+
+    app = FastAPI(title="ChildSafe", version=__version__, docs_url=None, redoc_url=None,
+                  openapi_url="/api/openapi.json",
+                  description="Child online protection: helplines and the platform's shared services.")
+    app.state.context = context
+    for package in FEATURE_TEMPLATE_PACKAGES:
+        templating.add_template_package(package)
+    errors.install(app)
+    app.middleware("http")(security_headers)
+    app.mount("/static", StaticFiles(packages=[("childsafe", "static")]), name="static")
+
+    app.include_router(accounts_api.router)
+    app.include_router(accounts_views.router)
+    app.include_router(helplines_api.router)
+    app.include_router(helplines_views.router)
+
+    @app.get("/", include_in_schema=False, response_class=HTMLResponse)
+    def home(request: Request, lang: Language, principal: MaybePrincipal) -> HTMLResponse:
+        return templating.render(request, "home.html")
+
+    @app.get("/api/docs", include_in_schema=False, response_class=HTMLResponse)
+    def api_docs(request: Request, lang: Language) -> HTMLResponse:
+        return templating.render(request, "api_docs.html", {"spec": app.openapi()})
+
+    @app.get("/healthz", include_in_schema=False)
+    def health() -> JSONResponse:
+        return JSONResponse({"status": "ok", "version": __version__})
+
+    return app

@@ -1,0 +1,1 @@
+"""Settings, errors, security primitives, audit log, clock and extension registry shared by every feature."""

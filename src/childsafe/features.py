@@ -1,0 +1,10 @@
+"""The list of feature packages, read by the app, the CLI and the migrations so they stay in step."""
+
+# Order matters only for readability; dependencies between features run through their service modules.
+MODEL_MODULES = (
+    "childsafe.core.audit",
+    "childsafe.accounts.models",
+    "childsafe.helplines.models",
+)
+
+FEATURES = ("accounts", "helplines")

@@ -1,0 +1,1 @@
+"""What every feature's HTTP layer shares: request context, auth dependencies, error mapping, templates, i18n."""
