@@ -10,7 +10,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from childsafe.accounts import service
 from childsafe.accounts.roles import Permission, Role, permissions_for
 from childsafe.core import audit, security
-from childsafe.core.errors import ChildSafeError
+from childsafe.core.errors import ChildSafeError, RateLimitedError
 from childsafe.http.context import app_context, client_key
 from childsafe.http.deps import (PRE_COOKIE, SESSION_COOKIE, CurrentPrincipal, DbSession, Language,
                                  MaybePrincipal, check_csrf, require)
@@ -52,8 +52,10 @@ def login(request: Request, lang: Language, session: DbSession, username: Annota
                                     client=client_key(request), clock=ctx.clock)
     except ChildSafeError as exc:
         request.state.csrf_token = csrf_token
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimitedError) else None
         return render(request, "accounts/login.html", {"next": _safe_next(next), "error": exc.message,
-                                                       "username": username[:64]}, status_code=exc.status)
+                                                       "username": username[:64]}, status_code=exc.status,
+                      headers=headers)
     raw = service.start_session(session, user, hours=ctx.settings.session_hours, clock=ctx.clock)
     response = RedirectResponse(_safe_next(next), status_code=303)
     _cookie(response, request, SESSION_COOKIE, raw, ctx.settings.session_hours * 3600)

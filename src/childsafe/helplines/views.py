@@ -125,7 +125,7 @@ def manage(request: Request, lang: Language, principal: Editor, session: DbSessi
 
 @router.get("/helplines/manage/new", response_class=HTMLResponse)
 def new_form(request: Request, lang: Language, principal: Editor) -> Response:
-    return render(request, "helplines/edit.html", {"form": record_to_form(None), "error": None, "field": None,
+    return render(request, "helplines/edit.html", {"form": record_to_form(None), "error": None, "error_field": None,
                                                    "is_new": True, "topics": TOPICS, "channels": CHANNELS})
 
 
@@ -133,7 +133,7 @@ def new_form(request: Request, lang: Language, principal: Editor) -> Response:
 def edit_form(helpline_id: str, request: Request, lang: Language, principal: Editor,
               session: DbSession) -> Response:
     record = service.get_helpline(session, helpline_id)
-    return render(request, "helplines/edit.html", {"form": record_to_form(record), "error": None, "field": None,
+    return render(request, "helplines/edit.html", {"form": record_to_form(record), "error": None, "error_field": None,
                                                    "is_new": False, "topics": TOPICS, "channels": CHANNELS})
 
 
@@ -154,7 +154,7 @@ async def save(request: Request, lang: Language, session: DbSession) -> Response
             raise InvalidInputError(f"a helpline with id {raw['id']!r} exists", field="id")
         service.save_helpline(session, raw, actor=principal.actor, clock=app_context(request).clock)
     except ChildSafeError as exc:
-        return render(request, "helplines/edit.html", {"form": values, "error": exc.message, "field": exc.field,
+        return render(request, "helplines/edit.html", {"form": values, "error": exc.message, "error_field": exc.field,
                                                        "is_new": is_new, "topics": TOPICS, "channels": CHANNELS},
                       status_code=exc.status)
     return RedirectResponse(f"/helplines/manage?lang={lang}&country={raw['country']}", status_code=303)
