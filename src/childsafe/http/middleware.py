@@ -35,7 +35,9 @@ async def security_headers(request: Request, call_next: Callable[[Request], Awai
     if not embeddable:
         response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    # same-origin: other sites learn nothing, while our own form posts keep a real Origin header (with
+    # no-referrer browsers send "Origin: null", which the check above must refuse).
+    response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=(), interest-cohort=()")
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.url.path.startswith(("/api/", "/login", "/account", "/admin")):
