@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     context = AppContext(settings=settings, database=database, secret_key=settings.effective_secret_key())
     if clock is not None:
         context.clock = clock
-        context.login_limiter = None
+        context.login_limiter = context.api_limiter = None
         context.__post_init__()
 
     app = FastAPI(title="ChildSafe", version=__version__, docs_url=None, redoc_url=None,

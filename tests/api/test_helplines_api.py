@@ -135,3 +135,16 @@ def test_openapi_operation_ids(client: TestClient) -> None:
     assert all(i.split("-")[0] in {"helplines", "accounts"} for i in ids)
     docs = client.get("/api/docs")
     assert docs.status_code == 200 and "helplines-find" in docs.text
+
+
+def test_api_is_rate_limited_per_client(settings, database, clock) -> None:  # noqa: ANN001
+    from childsafe.app import create_app
+
+    limited = create_app(settings.model_copy(update={"api_rate_per_minute": 3}), database=database, clock=clock)
+    with TestClient(limited, base_url="https://testserver") as c:
+        assert [c.get("/api/v1/helplines/countries").status_code for _ in range(3)] == [200, 200, 200]
+        refused = c.get("/api/v1/helplines/countries")
+        assert refused.status_code == 429 and refused.headers["retry-after"] == "60"
+        assert c.get("/help").status_code == 200  # the child's page is never throttled
+        clock.advance(seconds=61)
+        assert c.get("/api/v1/helplines/countries").status_code == 200

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
     login_max_failures: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=900, ge=10)
+    api_rate_per_minute: int = Field(default=600, ge=1)
     default_language: str = "en"
     load_bundled_data: bool = True
 

@@ -19,11 +19,14 @@ class AppContext:
     secret_key: str
     clock: Clock = field(default_factory=SystemClock)
     login_limiter: SlidingWindowLimiter | None = None
+    api_limiter: SlidingWindowLimiter | None = None
 
     def __post_init__(self) -> None:
         if self.login_limiter is None:
             self.login_limiter = SlidingWindowLimiter(self.settings.login_max_failures,
                                                       self.settings.login_window_seconds, self.clock)
+        if self.api_limiter is None:
+            self.api_limiter = SlidingWindowLimiter(self.settings.api_rate_per_minute, 60, self.clock)
 
 
 def app_context(request: Request) -> AppContext:

@@ -29,6 +29,14 @@ async def security_headers(request: Request, call_next: Callable[[Request], Awai
     if request.method in UNSAFE_METHODS and not _same_origin(request) \
             and not request.headers.get("authorization", "").lower().startswith("bearer "):
         return JSONResponse(error_body("csrf_failed", "cross-site request refused", "origin"), status_code=403)
+    if request.url.path.startswith("/api/"):
+        limiter = request.app.state.context.api_limiter
+        key = request.client.host if request.client else "unknown"
+        wait = limiter.retry_after(key)
+        if wait:
+            return JSONResponse(error_body("rate_limited", "too many requests; slow down", None), status_code=429,
+                                headers={"Retry-After": str(wait)})
+        limiter.hit(key)
     response = await call_next(request)
     embeddable = request.url.path.startswith(EMBEDDABLE_PREFIXES)
     response.headers.setdefault("Content-Security-Policy", CSP.format(ancestors="*" if embeddable else "'none'"))
