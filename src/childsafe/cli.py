@@ -9,6 +9,8 @@ from childsafe.accounts.cli import app as admin_app
 from childsafe.core.settings import get_settings
 from childsafe.db import migrate
 from childsafe.db.engine import Database
+from childsafe.filtering.cli import dns as dns_command
+from childsafe.filtering.cli import filtering_app, lists_app
 from childsafe.helplines.cli import app as helplines_app
 
 app = typer.Typer(help="ChildSafe: child online protection platform.", no_args_is_help=True,
@@ -17,6 +19,9 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
 app.add_typer(helplines_app, name="helplines")
+app.add_typer(lists_app, name="lists")
+app.add_typer(filtering_app, name="filtering")
+app.command("dns")(dns_command)
 console = Console(stderr=True)
 
 

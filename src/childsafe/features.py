@@ -5,6 +5,7 @@ MODEL_MODULES = (
     "childsafe.core.audit",
     "childsafe.accounts.models",
     "childsafe.helplines.models",
+    "childsafe.filtering.models",
 )
 
-FEATURES = ("accounts", "helplines")
+FEATURES = ("accounts", "helplines", "filtering")
