@@ -12,6 +12,8 @@ import dns.rrset
 RECORDS = {
     "forcesafesearch.google.com.": "216.239.38.120",
     "strict.bing.com.": "204.79.197.220",
+    "restrictmoderate.youtube.com.": "216.239.38.119",
+    "restrict.youtube.com.": "216.239.38.120",
     "wikipedia.org.": "198.51.100.10",
     "www.example.org.": "198.51.100.11",
     "games.example.": "198.51.100.12",
@@ -77,3 +79,24 @@ class FakeUpstream:
     def close(self) -> None:
         self.udp.close()
         self.tcp.close()
+
+
+class ThreadedUpstream:
+    """FakeUpstream on its own event loop in a background thread, for tests that drive other programs."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.upstream = FakeUpstream()
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+
+    def __enter__(self) -> FakeUpstream:
+        self.thread.start()
+        asyncio.run_coroutine_threadsafe(self.upstream.start(), self.loop).result(5)
+        return self.upstream
+
+    def __exit__(self, *exc: object) -> None:
+        self.loop.call_soon_threadsafe(self.upstream.close)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
