@@ -15,6 +15,9 @@ from childsafe.core.clock import Clock
 from childsafe.core.settings import Settings, get_settings
 from childsafe.db import migrate
 from childsafe.db.engine import Database
+from childsafe.filtering import api as filtering_api
+from childsafe.filtering import views as filtering_views
+from childsafe.filtering.runtime import WebFiltering
 from childsafe.helplines import api as helplines_api
 from childsafe.helplines import service as helplines_service
 from childsafe.helplines import views as helplines_views
@@ -23,7 +26,7 @@ from childsafe.http.context import AppContext
 from childsafe.http.deps import Language, MaybePrincipal
 from childsafe.http.middleware import security_headers
 
-FEATURE_TEMPLATE_PACKAGES = ("childsafe.accounts", "childsafe.helplines")
+FEATURE_TEMPLATE_PACKAGES = ("childsafe.accounts", "childsafe.helplines", "childsafe.filtering")
 
 
 def prepare_database(database: Database, settings: Settings) -> None:
@@ -48,9 +51,11 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                   openapi_url="/api/openapi.json",
                   description="Child online protection: helplines and the platform's shared services.")
     app.state.context = context
+    app.state.filtering = WebFiltering(database, settings.data_dir, settings.dns_upstreams, context.clock)
     for package in FEATURE_TEMPLATE_PACKAGES:
         templating.add_template_package(package)
     errors.install(app)
+    app.middleware("http")(filtering_views.host_block_page)
     app.middleware("http")(security_headers)
     app.mount("/static", StaticFiles(packages=[("childsafe", "static")]), name="static")
 
@@ -58,6 +63,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.include_router(accounts_views.router)
     app.include_router(helplines_api.router)
     app.include_router(helplines_views.router)
+    app.include_router(filtering_api.router)
+    app.include_router(filtering_api.doh_router)
+    app.include_router(filtering_views.router)
 
     @app.get("/", include_in_schema=False, response_class=HTMLResponse)
     def home(request: Request, lang: Language, principal: MaybePrincipal) -> HTMLResponse:

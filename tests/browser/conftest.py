@@ -38,6 +38,13 @@ def live_server(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory)
     url = f"sqlite:///{folder / 'childsafe.sqlite3'}"
     database = Database(url)
     make_user(database, "editor1", ["editor"])
+    make_user(database, "guardian1", ["guardian"])
+    from childsafe.core.audit import CLI_ACTOR  # noqa: PLC0415
+    from childsafe.filtering import service as filtering  # noqa: PLC0415
+
+    with database.unit_of_work() as session:
+        filtering.import_list(session, data_dir=folder, fmt="ut1", name="ut1", actor=CLI_ACTOR,
+                              source=str(Path(__file__).resolve().parents[1] / "fixtures" / "ut1"))
     settings = Settings(data_dir=folder, database_url=url, secret_key="browser-test-secret", cookie_secure=False)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

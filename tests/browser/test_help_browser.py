@@ -64,7 +64,8 @@ def test_help_works_without_javascript(browser: Any, live_server: str) -> None:
 
 @pytest.mark.parametrize("path", ["/", "/help?country=JP&lang=zh", "/help?country=RU&lang=ru",
                                   "/help?country=MX&lang=es", "/help/embed?country=KE&lang=ar", "/help/embed/info",
-                                  "/login?lang=ar", "/api/docs", "/nowhere?lang=fr"])
+                                  "/login?lang=ar", "/api/docs", "/nowhere?lang=fr",
+                                  "/blocked?domain=casino.example&lang=ar", "/blocked?domain=wikipedia.org&lang=ru"])
 def test_public_pages_pass_axe(browser: Any, live_server: str, path: str) -> None:
     page = new_page(browser)
     page.goto(f"{live_server}{path}")
@@ -84,3 +85,26 @@ def test_editor_pages_pass_axe(browser: Any, live_server: str) -> None:
         page.goto(f"{live_server}{path}")
         violations = axe_violations(page)
         assert violations == [], f"{path}: {json.dumps(violations)}"
+
+
+def test_guardian_pages_pass_axe(browser: Any, live_server: str) -> None:
+    page = new_page(browser)
+    page.goto(f"{live_server}/login?lang=fr")
+    page.fill("#username", "guardian1")
+    page.fill("#password", "correct horse battery staple")
+    page.locator("main form button").click()
+    page.wait_for_url(re.compile(r".*/account.*"))
+    page.goto(f"{live_server}/filtering/profiles/new?lang=fr")
+    assert axe_violations(page) == []
+    page.fill("#f-name", "Tablette de Mia")
+    page.fill("#f-timezone", "Europe/Paris")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(re.compile(r".*/filtering/profiles/\d+.*"))
+    page.fill("#d-name", "tablette")
+    page.fill("#d-network", "192.0.2.10")
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_selector("text=192.0.2.10/32")
+    assert axe_violations(page) == []
+    page.goto(f"{live_server}/filtering?lang=ar")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert axe_violations(page) == []

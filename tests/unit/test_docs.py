@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from childsafe.core.settings import Settings
+from childsafe.filtering.listformats import registry as list_formats
 from childsafe.helplines.formats import registry
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -16,9 +17,10 @@ def test_every_setting_is_documented() -> None:
 
 def test_every_extension_point_is_documented() -> None:
     text = (DOCS / "architecture.md").read_text(encoding="utf-8")
-    assert f"childsafe.{registry.point}" in text
-    for name in registry.names():
-        assert f"`{name}`" in text
+    for point in (registry, list_formats):
+        assert f"childsafe.{point.point}" in text
+        for name in point.names():
+            assert f"`{name}`" in text
 
 
 def test_readme_starts_with_the_two_commands() -> None:

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     login_window_seconds: int = Field(default=900, ge=10)
     api_rate_per_minute: int = Field(default=600, ge=1)
     default_language: str = "en"
+    site_hosts: str = ""
+    dns_upstreams: str = "9.9.9.9"
     load_bundled_data: bool = True
 
     @field_validator("default_language")

@@ -99,6 +99,7 @@ async def _reload_forever(engine: Engine, data_dir: Path) -> None:
                 if engine.counts:
                     service.add_counts(session, engine.counts)
                     engine.counts = {}
+                service.purge(session, engine.clock.now())  # block-page requests and counts expire
                 runtime = service.load_runtime(session, data_dir)
             database.dispose()
         except Exception as exc:  # noqa: BLE001  (keep answering with the last good policy)

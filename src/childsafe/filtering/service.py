@@ -243,17 +243,15 @@ def save_profile(session: Session, raw: Any, *, principal: Principal, profile_id
     principal.require(Permission.FILTERING_MANAGE)
     values = validate_profile(raw)
     _may_set_default(principal, values)
-    if profile_id is None:
-        row = FilterProfile(owner_id=principal.user_id)
-        session.add(row)
-    else:
-        row = get_profile(session, profile_id, principal)
+    row = FilterProfile(owner_id=principal.user_id) if profile_id is None else \
+        get_profile(session, profile_id, principal)
     if values["is_default"]:
         for other in session.scalars(select(FilterProfile).where(FilterProfile.is_default.is_(True))):
             other.is_default = False
     for key, value in values.items():
         setattr(row, key, value)
     row.updated_at = clock.now()
+    session.add(row)
     session.flush()
     audit.record(session, principal.actor, "filtering.profile.save", "filter_profile", row.id,
                  {"name": row.name, "preset": row.preset}, clock)

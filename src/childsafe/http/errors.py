@@ -14,7 +14,7 @@ from childsafe.http.templating import render
 
 
 def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    return request.url.path.startswith(("/api/", "/dns-query"))
 
 
 def error_body(code: str, message: str, field: str | None) -> dict[str, dict[str, str | None]]:
