@@ -134,7 +134,8 @@ class Engine:
             return wire.response(query, wire.RCODE_REFUSED)
         pid = profile_id if profile_id is not None else self.assignment.profile_for(client)
         decision, categories = self.decision(pid, query.name)
-        if self.config.count_queries or self.profiles.get(pid, Profile(0, "")).budgets:
+        profile = self.profiles.get(pid)
+        if self.config.count_queries or (profile is not None and profile.budgets):
             self._account(pid, categories, decision)
         if decision.action == "allow":
             cached = self.cached(query)
