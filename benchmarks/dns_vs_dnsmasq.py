@@ -388,8 +388,58 @@ def _user() -> str | None:
 
 # ---- dnsperf ---------------------------------------------------------------------------------------------------
 @dataclass
-class PerfResult:
-    qps: float
+class PerfRun:
+    """One dnsperf run: its summary and the latency (seconds) of every answered query, from -v."""
+
+    seconds: float
+    sent: int
+    completed: int
+    lost: int
+    latencies: array[float]
+    rcodes: Counter[str]
+
+
+def run_dnsperf(tools: Tools, port: int, queries: Path, seconds: float, clients: int, progress: Progress,
+                label: str, max_qps: int | None = None) -> PerfRun:
+    argv = [tools.dnsperf, "-s", "127.0.0.1", "-p", str(port), "-d", str(queries), "-c", str(clients),
+            "-l", f"{seconds:g}", "-v"] + (["-Q", str(max_qps)] if max_qps else [])
+    task = progress.add_task(label, total=seconds)
+    latencies: array[float] = array("d")
+    rcodes: Counter[str] = Counter()
+    summary: list[str] = []
+    start = time.monotonic()
+    with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as perf:
+        assert perf.stdout is not None
+        for number, line in enumerate(perf.stdout):
+            if line.startswith("> "):  # "> NOERROR name A 0.000123", or "> T name A" for a timeout
+                fields = line.split()
+                rcodes[fields[1]] += 1
+                if fields[1] != "T":
+                    latencies.append(float(fields[-1]))
+            else:
+                summary.append(line)
+            if number % 20_000 == 0:
+                progress.update(task, completed=min(seconds, time.monotonic() - start))
+    progress.remove_task(task)
+    text = "".join(summary)
+    if perf.returncode != 0:
+        raise BenchmarkError(f"dnsperf failed ({perf.returncode}):\n{text[-2000:]}")
+
+    def number(pattern: str) -> float:
+        match = re.search(pattern, text)
+        if not match:
+            raise BenchmarkError(f"cannot read {pattern!r} in dnsperf's output:\n{text[-2000:]}")
+        return float(match.group(1))
+
+    return PerfRun(number(r"Run time \(s\):\s+([\d.]+)"), int(number(r"Queries sent:\s+(\d+)")),
+                   int(number(r"Queries completed:\s+(\d+)")), int(number(r"Queries lost:\s+(\d+)")),
+                   latencies, rcodes)
+
+
+@dataclass
+class PerfSummary:
+    qps: float  # all rounds: answered queries / seconds
+    qps_per_round: list[float]
     sent: int
     completed: int
     lost: int
@@ -401,73 +451,43 @@ class PerfResult:
     rcodes: dict[str, int]
 
 
-def _percentile(ordered: Sequence[float], fraction: float) -> float:
-    if not ordered:
-        return float("nan")
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+def summarise(runs: Sequence[PerfRun]) -> PerfSummary:
+    ordered = sorted(value for run in runs for value in run.latencies)
 
+    def percentile(fraction: float) -> float:
+        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000 if ordered else float("nan")
 
-def run_dnsperf(tools: Tools, port: int, queries: Path, seconds: float, clients: int, progress: Progress,
-                label: str, max_qps: int | None = None) -> PerfResult:
-    """dnsperf for `seconds`; per-query latencies (-v) give the percentiles, its summary the rate."""
-    argv = [tools.dnsperf, "-s", "127.0.0.1", "-p", str(port), "-d", str(queries), "-c", str(clients),
-            "-l", str(seconds), "-v"] + (["-Q", str(max_qps)] if max_qps else [])
-    task = progress.add_task(label, total=seconds)
-    latencies = array("d")
+    seconds = sum(run.seconds for run in runs)
+    completed = sum(run.completed for run in runs)
     rcodes: Counter[str] = Counter()
-    summary: list[str] = []
-    start = time.monotonic()
-    with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as perf:
-        assert perf.stdout is not None
-        for number, line in enumerate(perf.stdout):
-            if line.startswith("> "):
-                fields = line.split()
-                rcodes[fields[1]] += 1
-                if fields[1] != "T":  # T: timed out
-                    latencies.append(float(fields[-1]))
-            else:
-                summary.append(line)
-            if number % 20_000 == 0:
-                progress.update(task, completed=min(seconds, time.monotonic() - start))
-    progress.update(task, completed=seconds)
-    text = "".join(summary)
-    if perf.returncode != 0:
-        raise BenchmarkError(f"dnsperf failed ({perf.returncode}):\n{text[-2000:]}")
-
-    def number(pattern: str) -> float:
-        match = re.search(pattern, text)
-        if not match:
-            raise BenchmarkError(f"cannot read {pattern!r} in dnsperf's output:\n{text[-2000:]}")
-        return float(match.group(1))
-
-    ordered = sorted(latencies)
-    return PerfResult(qps=number(r"Queries per second:\s+([\d.]+)"), sent=int(number(r"Queries sent:\s+(\d+)")),
-                      completed=int(number(r"Queries completed:\s+(\d+)")),
-                      lost=int(number(r"Queries lost:\s+(\d+)")),
-                      mean_ms=number(r"Average Latency \(s\):\s+([\d.]+)") * 1000,
-                      p50_ms=_percentile(ordered, 0.50) * 1000, p99_ms=_percentile(ordered, 0.99) * 1000,
-                      p999_ms=_percentile(ordered, 0.999) * 1000, max_ms=(ordered[-1] if ordered else 0) * 1000,
-                      rcodes=dict(rcodes))
+    for run in runs:
+        rcodes.update(run.rcodes)
+    return PerfSummary(qps=completed / seconds if seconds else 0.0,
+                       qps_per_round=[round(run.completed / run.seconds, 1) for run in runs if run.seconds],
+                       sent=sum(run.sent for run in runs), completed=completed, lost=sum(run.lost for run in runs),
+                       mean_ms=sum(ordered) / len(ordered) * 1000 if ordered else float("nan"),
+                       p50_ms=percentile(0.50), p99_ms=percentile(0.99), p999_ms=percentile(0.999),
+                       max_ms=ordered[-1] * 1000 if ordered else float("nan"), rcodes=dict(rcodes))
 
 
-# ---- one server under test --------------------------------------------------------------------------------------
+# ---- the servers under test ------------------------------------------------------------------------------------
 @dataclass
-class ServerFigures:
+class Contender:
+    """A server under test and what was measured of it."""
+
     name: str
-    load_seconds: float  # import (ChildSafe) plus start until the first answer
-    memory: Memory
+    server: Server
+    port: int
+    load_seconds: float  # ChildSafe: list import plus start until the first answer; dnsmasq: start to answer
     baseline: Memory | None
-    saturated: PerfResult
-    paced: PerfResult | None
-    peak_after_run_kb: int
+    memory: Memory | None = None  # after loading and warming the cache
+    runs: list[PerfRun] = field(default_factory=list)
+    paced: PerfRun | None = None
+    peak_kb: int = 0
 
-    def mb_per_million(self, domains: int) -> float:
-        return self.memory.rss_mb / (domains / 1e6)
-
-    def marginal_mb_per_million(self, domains: int) -> float | None:
-        if self.baseline is None:
-            return None
-        return (self.memory.rss_kb - self.baseline.rss_kb) * 1024 / MB / (domains / 1e6)
+    def check_alive(self) -> None:
+        if self.server.process.poll() is not None:
+            raise BenchmarkError(f"{self.name} exited during the benchmark:\n{self.server.log_tail()}")
 
 
 def warm_and_check(port: int, workload: Workload, name: str) -> None:
@@ -484,35 +504,16 @@ def warm_and_check(port: int, workload: Workload, name: str) -> None:
                              "meaningless:\n  " + "\n  ".join(problems))
 
 
-def measure(server: Server, port: int, workload: Workload, queries: Path, args: argparse.Namespace, tools: Tools,
-            progress: Progress, load_seconds: float, baseline: Memory | None) -> ServerFigures:
-    step = progress.add_task(f"{server.name}: warming the cache and checking answers", total=None)
-    warm_and_check(port, workload, server.name)
-    memory = memory_of(server.pid)
-    progress.remove_task(step)
-    saturated = run_dnsperf(tools, port, queries, args.seconds, args.clients, progress,
-                            f"{server.name}: dnsperf -c {args.clients} -l {args.seconds}")
-    paced = None
-    if args.latency_qps:
-        paced = run_dnsperf(tools, port, queries, args.latency_seconds, args.clients, progress,
-                            f"{server.name}: dnsperf -Q {args.latency_qps}", max_qps=args.latency_qps)
-    peak = memory_of(server.pid).peak_kb
-    if server.process.poll() is not None:
-        raise BenchmarkError(f"{server.name} died during the run:\n{server.log_tail()}")
-    return ServerFigures(server.name, load_seconds, memory, baseline, saturated, paced, peak)
-
-
 def childsafe_env(data_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHILDSAFE_")}
-    env["CHILDSAFE_DATA_DIR"] = str(data_dir)
+    env["CHILDSAFE_DATA_DIR"] = str(data_dir)  # SQLite and the list index live there
     return env
 
 
 def start_childsafe(tools: Tools, workdir: Path, tag: str, hosts: Path, upstream_port: int,
                     workers: int | None, probe: str) -> tuple[Server, int, float]:
     """Import `hosts` into a private data directory, serve it, and wait for an answer to `probe`."""
-    data_dir = workdir / f"childsafe-{tag}"
-    env = childsafe_env(data_dir)
+    env = childsafe_env(workdir / f"childsafe-{tag}")
     start = time.monotonic()
     imported = subprocess.run([tools.childsafe, "lists", "import", "--format", "hosts", str(hosts),
                                "--name", "bench"], env=env, capture_output=True, text=True, check=False)
@@ -535,8 +536,7 @@ def start_dnsmasq(tools: Tools, workdir: Path, tag: str, hosts: Path, upstream_p
     extra += [f"--cname={name},{target}" for name, target in SAFE_SEARCH.items()]
     start = time.monotonic()
     server = Server("dnsmasq", dnsmasq_argv(tools, port, workdir, tag, extra), workdir / f"{tag}.dnsmasq.out")
-    # dnsmasq reads its hosts files before it answers anything, so a blocked answer means the list is loaded
-    server.wait_ready(port, probe, timeout=300)
+    server.wait_ready(port, probe, timeout=300)  # dnsmasq reads its hosts files before it answers anything
     return server, port, time.monotonic() - start
 
 
@@ -544,7 +544,7 @@ def baseline_memory(tools: Tools, workdir: Path, upstream_port: int, which: str,
     """RSS of a server loaded with a one-domain list: what it costs before any list."""
     hosts = workdir / "baseline.hosts"
     write_blocklist(hosts, 1)
-    if which == "childsafe":
+    if which == "ChildSafe":
         server, port, _ = start_childsafe(tools, workdir, "baseline", hosts, upstream_port, workers,
                                           blocked_name(0))
     else:
@@ -555,75 +555,84 @@ def baseline_memory(tools: Tools, workdir: Path, upstream_port: int, which: str,
 
 
 # ---- report ----------------------------------------------------------------------------------------------------
-def report(figures: dict[str, ServerFigures], workload: Workload, args: argparse.Namespace, tools: Tools,
+def _mb(kb: int) -> float:
+    return kb * 1024 / MB
+
+
+def report(ours: Contender, theirs: Contender, workload: Workload, args: argparse.Namespace, tools: Tools,
            wall: float) -> dict[str, object]:
-    ours, theirs = figures["childsafe"], figures["dnsmasq"]
-    ratio = ours.saturated.qps / theirs.saturated.qps if theirs.saturated.qps else float("nan")
-    per_million = ours.mb_per_million(workload.domains)
-    qps_ok, memory_ok = ratio >= TARGET_QPS_RATIO, per_million <= TARGET_MB_PER_MILLION
+    millions = workload.domains / 1e6
+    summaries = {c.name: summarise(c.runs) for c in (ours, theirs)}
+    paced = {c.name: summarise([c.paced]) if c.paced else None for c in (ours, theirs)}
+    ratio = summaries[ours.name].qps / summaries[theirs.name].qps if summaries[theirs.name].qps else float("nan")
+    assert ours.memory and theirs.memory
+    per_million = {c.name: c.memory.rss_mb / millions for c in (ours, theirs) if c.memory}
+    over_baseline = {c.name: _mb(c.memory.rss_kb - c.baseline.rss_kb) / millions
+                     for c in (ours, theirs) if c.memory and c.baseline}
+    qps_ok = ratio >= TARGET_QPS_RATIO
+    memory_ok = per_million[ours.name] <= TARGET_MB_PER_MILLION
 
     def verdict(ok: bool) -> str:
-        return "[green]meets target[/green]" if ok else "[red]misses target[/red]"
+        return "[green]met[/green]" if ok else "[red]missed[/red]"
 
-    def fmt(value: float | None, spec: str = ".1f") -> str:
-        return "-" if value is None else format(value, spec)
+    def both(value: object) -> tuple[str, str]:
+        return tuple(value(c) for c in (ours, theirs))  # type: ignore[operator,return-value]
 
-    mix = ", ".join(f"{k} {v / QUERY_LINES:.0%}" for k, v in sorted(workload.lines.items()))
-    table = Table(title=f"DNS on loopback: {workload.domains:,} blocked domains; query mix {mix}",
-                  caption=f"dnsperf -c {args.clients}, {args.seconds} s per server; MB = 10^6 bytes; "
-                          f"{os.cpu_count()} CPUs; {wall:.0f} s in all")
-    for column in ("", "ChildSafe", "dnsmasq", "ChildSafe / dnsmasq", "target"):
+    mix = ", ".join(f"{kind} {count / QUERY_LINES:.0%}" for kind, count in sorted(workload.lines.items()))
+    table = Table(title=f"{workload.domains:,} blocked domains; queries: {mix}",
+                  caption=f"dnsperf -c {args.clients}, {args.seconds} s per server in {args.rounds} alternating "
+                          f"rounds; {os.cpu_count()} CPUs; MB = 10^6 bytes; {wall:.0f} s in all")
+    for column in ("", ours.name, theirs.name, "ratio", "target"):
         table.add_column(column, justify="right" if column else "left")
-    table.add_row("queries/s (saturated)", fmt(ours.saturated.qps, ",.0f"), fmt(theirs.saturated.qps, ",.0f"),
-                  f"{ratio:.2f}x", f">= {TARGET_QPS_RATIO}x  {verdict(qps_ok)}")
-    for label, attr in (("p50 latency, saturated (ms)", "p50_ms"), ("p99 latency, saturated (ms)", "p99_ms"),
-                        ("mean latency, saturated (ms)", "mean_ms")):
-        table.add_row(label, fmt(getattr(ours.saturated, attr), ".2f"), fmt(getattr(theirs.saturated, attr), ".2f"),
-                      "", "")
-    if ours.paced and theirs.paced:
-        table.add_row(f"p99 latency at {args.latency_qps}/s (ms)", fmt(ours.paced.p99_ms, ".2f"),
-                      fmt(theirs.paced.p99_ms, ".2f"), "", "")
-    table.add_row("queries lost", str(ours.saturated.lost), str(theirs.saturated.lost), "", "")
-    table.add_row("RSS after load and warm-up (MB)", fmt(ours.memory.rss_mb), fmt(theirs.memory.rss_mb), "", "")
-    table.add_row("RSS per million domains (MB)", fmt(per_million), fmt(theirs.mb_per_million(workload.domains)),
-                  "", f"<= {TARGET_MB_PER_MILLION:.0f}  {verdict(memory_ok)}")
-    table.add_row("  above an empty list, per million (MB)", fmt(ours.marginal_mb_per_million(workload.domains)),
-                  fmt(theirs.marginal_mb_per_million(workload.domains)), "", "")
-    table.add_row("  RSS with a one-domain list (MB)",
-                  fmt(ours.baseline.rss_mb if ours.baseline else None),
-                  fmt(theirs.baseline.rss_mb if theirs.baseline else None), "", "")
-    table.add_row("peak RSS after the runs (MB)", fmt(ours.peak_after_run_kb * 1024 / MB),
-                  fmt(theirs.peak_after_run_kb * 1024 / MB), "", "")
-    table.add_row("processes", str(ours.memory.processes), str(theirs.memory.processes), "", "")
-    table.add_row("load time (s)", fmt(ours.load_seconds), fmt(theirs.load_seconds), "", "")
+    table.add_row("queries/s", *both(lambda c: f"{summaries[c.name].qps:,.0f}"), f"{ratio:.2f}x",
+                  f">= {TARGET_QPS_RATIO:.2f}x {verdict(qps_ok)}")
+    table.add_row("  per round", *both(lambda c: " ".join(f"{q / 1000:.1f}k" for q in summaries[c.name].qps_per_round)),
+                  "", "")
+    for label, attr in (("p50 latency (ms)", "p50_ms"), ("p99 latency (ms)", "p99_ms"), ("mean latency (ms)", "mean_ms")):
+        table.add_row(label, *both(lambda c, a=attr: f"{getattr(summaries[c.name], a):.2f}"), "", "")
+    if args.latency_qps:
+        table.add_row(f"p99 at {args.latency_qps}/s (ms)",
+                      *both(lambda c: f"{paced[c.name].p99_ms:.2f}" if paced[c.name] else "-"), "", "")
+    table.add_row("queries lost", *both(lambda c: str(summaries[c.name].lost)), "", "")
+    table.add_row("RSS after load (MB)", *both(lambda c: f"{c.memory.rss_mb:.1f}"), "", "")
+    table.add_row("RSS per 1M domains (MB)", *both(lambda c: f"{per_million[c.name]:.1f}"), "",
+                  f"<= {TARGET_MB_PER_MILLION:.0f} {verdict(memory_ok)}")
+    if over_baseline:
+        table.add_row("  RSS, 1-domain list (MB)", *both(lambda c: f"{c.baseline.rss_mb:.1f}"), "", "")
+        table.add_row("  the list, per 1M (MB)", *both(lambda c: f"{over_baseline[c.name]:.1f}"), "", "")
+    table.add_row("peak RSS after runs (MB)", *both(lambda c: f"{_mb(c.peak_kb):.1f}"), "", "")
+    table.add_row("processes", *both(lambda c: str(c.memory.processes)), "", "")
+    table.add_row("load time (s)", *both(lambda c: f"{c.load_seconds:.1f}"), "", "")
     console.print(table)
-    console.print("Latency percentiles are computed from every answered query's latency as dnsperf -v reports it; "
-                  "'saturated' means dnsperf keeps 100 queries in flight, so latency there is mostly queueing.")
-    for figure in (ours, theirs):
-        unexpected = {k: v for k, v in figure.saturated.rcodes.items() if k not in ("NOERROR", "NXDOMAIN")}
-        if unexpected:
-            console.print(f"[yellow]{figure.name} answered {unexpected} during the saturated run[/yellow]")
+    console.print("Latencies: every answered query's latency as dnsperf -v reports it. The saturated runs keep 100 "
+                  f"queries in flight, so their latency is mostly queueing; the run at {args.latency_qps}/s shows "
+                  "latency without load." if args.latency_qps else "")
+    for contender in (ours, theirs):
+        odd = {k: v for k, v in summaries[contender.name].rcodes.items() if k not in ("NOERROR", "NXDOMAIN")}
+        if odd:
+            console.print(f"[yellow]{contender.name} also answered {odd}[/yellow]")
 
-    def server_json(figure: ServerFigures) -> dict[str, object]:
-        return {"load_seconds": round(figure.load_seconds, 2), "memory_after_load": asdict(figure.memory),
-                "memory_one_domain_list": asdict(figure.baseline) if figure.baseline else None,
-                "rss_mb": round(figure.memory.rss_mb, 1),
-                "rss_mb_per_million_domains": round(figure.mb_per_million(workload.domains), 1),
-                "marginal_mb_per_million_domains": (None if figure.baseline is None else
-                                                    round(figure.marginal_mb_per_million(workload.domains) or 0, 1)),
-                "peak_rss_mb_after_runs": round(figure.peak_after_run_kb * 1024 / MB, 1),
-                "saturated": asdict(figure.saturated), "paced": asdict(figure.paced) if figure.paced else None}
+    def server_json(c: Contender) -> dict[str, object]:
+        assert c.memory
+        return {"load_seconds": round(c.load_seconds, 2), "rss_mb": round(c.memory.rss_mb, 1),
+                "rss_mb_per_million_domains": round(per_million[c.name], 1),
+                "list_mb_per_million_domains": round(over_baseline[c.name], 1) if c.name in over_baseline else None,
+                "peak_rss_mb_after_runs": round(_mb(c.peak_kb), 1),
+                "memory_after_load": asdict(c.memory),
+                "memory_with_one_domain_list": asdict(c.baseline) if c.baseline else None,
+                "saturated": asdict(summaries[c.name]),
+                "paced": asdict(paced[c.name]) if paced[c.name] else None}  # type: ignore[arg-type]
 
     return {
         "benchmark": "dns_vs_dnsmasq", "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), **tools.versions()},
-        "settings": {"domains": workload.domains, "seconds": args.seconds, "clients": args.clients,
-                     "latency_qps": args.latency_qps, "latency_seconds": args.latency_seconds,
-                     "childsafe_workers": args.workers, "query_lines": QUERY_LINES,
-                     "query_mix": dict(workload.lines), "distinct_blocked": len(workload.blocked),
-                     "distinct_allowed": len(workload.allowed), "safe_search_names": workload.safe_search},
-        "childsafe": server_json(ours), "dnsmasq": server_json(theirs),
-        "qps_ratio": round(ratio, 3),
+        "settings": {"domains": workload.domains, "seconds": args.seconds, "rounds": args.rounds,
+                     "clients": args.clients, "latency_qps": args.latency_qps,
+                     "latency_seconds": args.latency_seconds, "childsafe_workers": args.workers,
+                     "query_lines": QUERY_LINES, "query_mix": dict(workload.lines),
+                     "distinct_blocked": len(workload.blocked), "distinct_allowed": len(workload.allowed),
+                     "safe_search_names": workload.safe_search},
+        "childsafe": server_json(ours), "dnsmasq": server_json(theirs), "qps_ratio": round(ratio, 3),
         "targets": {"qps_ratio_at_least": TARGET_QPS_RATIO, "qps_ratio_met": qps_ok,
                     "mb_per_million_at_most": TARGET_MB_PER_MILLION, "mb_per_million_met": memory_ok},
         "wall_seconds": round(wall, 1),
