@@ -55,6 +55,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -153,7 +154,8 @@ def _encode(name: str) -> bytes:
 
 
 def _read_name(data: bytes, offset: int) -> tuple[str, int]:
-    labels, end, jumps = [], -1, 0
+    labels: list[str] = []
+    end, jumps = -1, 0
     while True:
         length = data[offset]
         if length & 0xC0 == 0xC0:
@@ -227,7 +229,7 @@ def free_port() -> int:
     for _ in range(50):
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
             udp.bind(("127.0.0.1", 0))
-            port = udp.getsockname()[1]
+            port: int = udp.getsockname()[1]
             with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
                 try:
                     tcp.bind(("127.0.0.1", port))
@@ -293,8 +295,8 @@ class Server:
     def __init__(self, name: str, argv: Sequence[str], log: Path, env: dict[str, str] | None = None) -> None:
         self.name, self.log = name, log
         with open(log, "wb") as out:
-            self.process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env,
-                                            start_new_session=True)
+            self.process: subprocess.Popen[bytes] = subprocess.Popen(
+                argv, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
 
     @property
     def pid(self) -> int:
@@ -410,7 +412,7 @@ def run_dnsperf(tools: Tools, port: int, queries: Path, seconds: float, clients:
     start = time.monotonic()
     with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as perf:
         assert perf.stdout is not None
-        for number, line in enumerate(perf.stdout):
+        for count, line in enumerate(perf.stdout):
             if line.startswith("> "):  # "> NOERROR name A 0.000123", or "> T name A" for a timeout
                 fields = line.split()
                 rcodes[fields[1]] += 1
@@ -418,7 +420,7 @@ def run_dnsperf(tools: Tools, port: int, queries: Path, seconds: float, clients:
                     latencies.append(float(fields[-1]))
             else:
                 summary.append(line)
-            if number % 20_000 == 0:
+            if count % 20_000 == 0:
                 progress.update(task, completed=min(seconds, time.monotonic() - start))
     progress.remove_task(task)
     text = "".join(summary)
@@ -559,80 +561,89 @@ def _mb(kb: int) -> float:
     return kb * 1024 / MB
 
 
+def figures(c: Contender, domains: int) -> dict[str, Any]:
+    """What is known of one server, as it goes into the JSON file (and, formatted, into the table)."""
+    assert c.memory is not None
+    millions = domains / 1e6
+    return {
+        "load_seconds": round(c.load_seconds, 2),
+        "rss_mb": round(c.memory.rss_mb, 1),
+        "rss_mb_per_million_domains": round(c.memory.rss_mb / millions, 1),
+        "rss_mb_with_one_domain_list": round(c.baseline.rss_mb, 1) if c.baseline else None,
+        "list_mb_per_million_domains": round(_mb(c.memory.rss_kb - c.baseline.rss_kb) / millions, 1)
+        if c.baseline else None,
+        "peak_rss_mb_after_runs": round(_mb(c.peak_kb), 1),
+        "memory_after_load": asdict(c.memory),
+        "memory_with_one_domain_list": asdict(c.baseline) if c.baseline else None,
+        "saturated": asdict(summarise(c.runs)),
+        "paced": asdict(summarise([c.paced])) if c.paced else None,
+    }
+
+
 def report(ours: Contender, theirs: Contender, workload: Workload, args: argparse.Namespace, tools: Tools,
-           wall: float) -> dict[str, object]:
-    millions = workload.domains / 1e6
-    summaries = {c.name: summarise(c.runs) for c in (ours, theirs)}
-    paced = {c.name: summarise([c.paced]) if c.paced else None for c in (ours, theirs)}
-    ratio = summaries[ours.name].qps / summaries[theirs.name].qps if summaries[theirs.name].qps else float("nan")
-    assert ours.memory and theirs.memory
-    per_million = {c.name: c.memory.rss_mb / millions for c in (ours, theirs) if c.memory}
-    over_baseline = {c.name: _mb(c.memory.rss_kb - c.baseline.rss_kb) / millions
-                     for c in (ours, theirs) if c.memory and c.baseline}
+           wall: float, load_at_start: tuple[float, float, float]) -> dict[str, Any]:
+    a, b = figures(ours, workload.domains), figures(theirs, workload.domains)
+    sa, sb = a["saturated"], b["saturated"]
+    ratio = sa["qps"] / sb["qps"] if sb["qps"] else float("nan")
     qps_ok = ratio >= TARGET_QPS_RATIO
-    memory_ok = per_million[ours.name] <= TARGET_MB_PER_MILLION
+    memory_ok = a["rss_mb_per_million_domains"] <= TARGET_MB_PER_MILLION
 
     def verdict(ok: bool) -> str:
         return "[green]met[/green]" if ok else "[red]missed[/red]"
 
-    def both(value: object) -> tuple[str, str]:
-        return tuple(value(c) for c in (ours, theirs))  # type: ignore[operator,return-value]
+    def show(value: object, spec: str) -> str:
+        return "-" if value is None else format(value, spec)
 
+    rows: list[tuple[str, object, object, str, str]] = [
+        ("queries/s", sa["qps"], sb["qps"], f"{ratio:.2f}x", f">= {TARGET_QPS_RATIO:.2f}x {verdict(qps_ok)}"),
+        ("p50 latency (ms)", sa["p50_ms"], sb["p50_ms"], "", ""),
+        ("p99 latency (ms)", sa["p99_ms"], sb["p99_ms"], "", ""),
+        ("mean latency (ms)", sa["mean_ms"], sb["mean_ms"], "", ""),
+    ]
+    if a["paced"] and b["paced"]:
+        rows.append((f"p99 at {args.latency_qps}/s (ms)", a["paced"]["p99_ms"], b["paced"]["p99_ms"], "", ""))
+    rows += [
+        ("queries lost", sa["lost"], sb["lost"], "", ""),
+        ("RSS after load (MB)", a["rss_mb"], b["rss_mb"], "", ""),
+        ("RSS per 1M domains (MB)", a["rss_mb_per_million_domains"], b["rss_mb_per_million_domains"], "",
+         f"<= {TARGET_MB_PER_MILLION:.0f} {verdict(memory_ok)}"),
+        ("  with 1-domain list (MB)", a["rss_mb_with_one_domain_list"], b["rss_mb_with_one_domain_list"], "", ""),
+        ("  the list per 1M (MB)", a["list_mb_per_million_domains"], b["list_mb_per_million_domains"], "", ""),
+        ("peak RSS after runs (MB)", a["peak_rss_mb_after_runs"], b["peak_rss_mb_after_runs"], "", ""),
+        ("load time (s)", a["load_seconds"], b["load_seconds"], "", ""),
+    ]
     mix = ", ".join(f"{kind} {count / QUERY_LINES:.0%}" for kind, count in sorted(workload.lines.items()))
     table = Table(title=f"{workload.domains:,} blocked domains; queries: {mix}",
-                  caption=f"dnsperf -c {args.clients}, {args.seconds} s per server in {args.rounds} alternating "
-                          f"rounds; {os.cpu_count()} CPUs; MB = 10^6 bytes; {wall:.0f} s in all")
+                  caption=f"dnsperf -c {args.clients}, {args.seconds:g} s per server in {args.rounds} alternating "
+                          f"rounds; ChildSafe {ours.memory.processes if ours.memory else '?'} process(es); "
+                          f"{os.cpu_count()} CPUs; MB = 10^6 bytes; {wall:.0f} s in all")
     for column in ("", ours.name, theirs.name, "ratio", "target"):
         table.add_column(column, justify="right" if column else "left")
-    table.add_row("queries/s", *both(lambda c: f"{summaries[c.name].qps:,.0f}"), f"{ratio:.2f}x",
-                  f">= {TARGET_QPS_RATIO:.2f}x {verdict(qps_ok)}")
-    table.add_row("  per round", *both(lambda c: " ".join(f"{q / 1000:.1f}k" for q in summaries[c.name].qps_per_round)),
-                  "", "")
-    for label, attr in (("p50 latency (ms)", "p50_ms"), ("p99 latency (ms)", "p99_ms"), ("mean latency (ms)", "mean_ms")):
-        table.add_row(label, *both(lambda c, a=attr: f"{getattr(summaries[c.name], a):.2f}"), "", "")
-    if args.latency_qps:
-        table.add_row(f"p99 at {args.latency_qps}/s (ms)",
-                      *both(lambda c: f"{paced[c.name].p99_ms:.2f}" if paced[c.name] else "-"), "", "")
-    table.add_row("queries lost", *both(lambda c: str(summaries[c.name].lost)), "", "")
-    table.add_row("RSS after load (MB)", *both(lambda c: f"{c.memory.rss_mb:.1f}"), "", "")
-    table.add_row("RSS per 1M domains (MB)", *both(lambda c: f"{per_million[c.name]:.1f}"), "",
-                  f"<= {TARGET_MB_PER_MILLION:.0f} {verdict(memory_ok)}")
-    if over_baseline:
-        table.add_row("  RSS, 1-domain list (MB)", *both(lambda c: f"{c.baseline.rss_mb:.1f}"), "", "")
-        table.add_row("  the list, per 1M (MB)", *both(lambda c: f"{over_baseline[c.name]:.1f}"), "", "")
-    table.add_row("peak RSS after runs (MB)", *both(lambda c: f"{_mb(c.peak_kb):.1f}"), "", "")
-    table.add_row("processes", *both(lambda c: str(c.memory.processes)), "", "")
-    table.add_row("load time (s)", *both(lambda c: f"{c.load_seconds:.1f}"), "", "")
+    for label, mine, other, compared, target in rows:
+        spec = ",.0f" if label == "queries/s" else "d" if label == "queries lost" else \
+            ".2f" if "ms" in label else ".1f"
+        table.add_row(label, show(mine, spec), show(other, spec), compared, target)
+    table.add_row("queries/s per round", *(" ".join(f"{q / 1000:.1f}k" for q in s["qps_per_round"])
+                                           for s in (sa, sb)), "", "")
     console.print(table)
-    console.print("Latencies: every answered query's latency as dnsperf -v reports it. The saturated runs keep 100 "
-                  f"queries in flight, so their latency is mostly queueing; the run at {args.latency_qps}/s shows "
-                  "latency without load." if args.latency_qps else "")
-    for contender in (ours, theirs):
-        odd = {k: v for k, v in summaries[contender.name].rcodes.items() if k not in ("NOERROR", "NXDOMAIN")}
+    note = "Latency: every answered query's, as dnsperf -v reports it. The saturated runs keep 100 queries in " \
+           "flight, so their latency is mostly queueing"
+    console.print(note + (f"; the run at {args.latency_qps}/s shows it without load." if args.latency_qps else "."))
+    for name, summary in ((ours.name, sa), (theirs.name, sb)):
+        odd = {k: v for k, v in summary["rcodes"].items() if k not in ("NOERROR", "NXDOMAIN")}
         if odd:
-            console.print(f"[yellow]{contender.name} also answered {odd}[/yellow]")
-
-    def server_json(c: Contender) -> dict[str, object]:
-        assert c.memory
-        return {"load_seconds": round(c.load_seconds, 2), "rss_mb": round(c.memory.rss_mb, 1),
-                "rss_mb_per_million_domains": round(per_million[c.name], 1),
-                "list_mb_per_million_domains": round(over_baseline[c.name], 1) if c.name in over_baseline else None,
-                "peak_rss_mb_after_runs": round(_mb(c.peak_kb), 1),
-                "memory_after_load": asdict(c.memory),
-                "memory_with_one_domain_list": asdict(c.baseline) if c.baseline else None,
-                "saturated": asdict(summaries[c.name]),
-                "paced": asdict(paced[c.name]) if paced[c.name] else None}  # type: ignore[arg-type]
-
+            console.print(f"[yellow]{name} also answered {odd}[/yellow]")
     return {
         "benchmark": "dns_vs_dnsmasq", "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), **tools.versions()},
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), **tools.versions(),
+                    "load_average_at_start": [round(x, 2) for x in load_at_start]},
         "settings": {"domains": workload.domains, "seconds": args.seconds, "rounds": args.rounds,
                      "clients": args.clients, "latency_qps": args.latency_qps,
                      "latency_seconds": args.latency_seconds, "childsafe_workers": args.workers,
                      "query_lines": QUERY_LINES, "query_mix": dict(workload.lines),
                      "distinct_blocked": len(workload.blocked), "distinct_allowed": len(workload.allowed),
                      "safe_search_names": workload.safe_search},
-        "childsafe": server_json(ours), "dnsmasq": server_json(theirs), "qps_ratio": round(ratio, 3),
+        "childsafe": a, "dnsmasq": b, "qps_ratio": round(ratio, 3),
         "targets": {"qps_ratio_at_least": TARGET_QPS_RATIO, "qps_ratio_met": qps_ok,
                     "mb_per_million_at_most": TARGET_MB_PER_MILLION, "mb_per_million_met": memory_ok},
         "wall_seconds": round(wall, 1),
@@ -641,28 +652,31 @@ def report(ours: Contender, theirs: Contender, workload: Workload, args: argpars
 
 # ---- main ------------------------------------------------------------------------------------------------------
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0],
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--domains", type=int, default=1_000_000, help="blocklist size")
-    parser.add_argument("--seconds", type=int, default=20, help="saturated dnsperf run per server")
+    parser.add_argument("--seconds", type=float, default=20, help="saturated dnsperf time per server")
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="split --seconds into this many runs, alternating servers, so a slow spell of a "
+                             "shared machine does not land on one server only")
     parser.add_argument("--clients", type=int, default=4, help="dnsperf -c")
-    parser.add_argument("--latency-qps", type=int, default=1000,
-                        help="rate of the paced latency run (0: skip it)")
-    parser.add_argument("--latency-seconds", type=int, default=5, help="length of the paced latency run")
-    parser.add_argument("--workers", type=int, default=None, help="childsafe dns --workers (default: its own)")
+    parser.add_argument("--latency-qps", type=int, default=1000, help="rate of the paced latency run (0: none)")
+    parser.add_argument("--latency-seconds", type=float, default=5, help="length of the paced latency run")
+    parser.add_argument("--workers", type=int, default=None, help="passed to childsafe dns --workers (None: not passed)")
     parser.add_argument("--no-baseline", action="store_true",
-                        help="skip the one-domain runs that measure each server's memory without a list")
+                        help="skip measuring each server's memory with a one-domain list")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="JSON results file")
     parser.add_argument("--keep", action="store_true", help="keep the working directory (lists, logs)")
     args = parser.parse_args(argv)
-    if args.domains < 1 or args.seconds < 1 or args.clients < 1:
-        parser.error("--domains, --seconds and --clients must be positive")
+    if min(args.domains, args.seconds, args.rounds, args.clients) <= 0:
+        parser.error("--domains, --seconds, --rounds and --clients must be positive")
     return args
 
 
-def run(args: argparse.Namespace) -> dict[str, object]:
+def run(args: argparse.Namespace) -> dict[str, Any]:
     tools = find_tools()
     began = time.monotonic()
+    load_at_start = os.getloadavg()  # recorded: other work on the machine skews queries per second
     with ExitStack() as stack:
         workdir = Path(tempfile.mkdtemp(prefix="childsafe-dnsbench-"))
         if args.keep:
@@ -671,43 +685,59 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             stack.callback(shutil.rmtree, workdir, ignore_errors=True)
         progress = stack.enter_context(Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                                                 TimeElapsedColumn(), console=console, transient=True))
-        step = progress.add_task(f"writing {args.domains:,} domains and the query file", total=None)
-        hosts, queries = workdir / "blocklist.hosts", workdir / "queries.txt"
-        write_blocklist(hosts, args.domains)
-        workload = make_workload(args.domains)
-        workload.write_queries(queries, random.Random(2))
-        progress.remove_task(step)
+
+        @contextmanager
+        def step(description: str) -> Iterator[None]:
+            task = progress.add_task(description, total=None)
+            yield
+            progress.remove_task(task)
+
+        with step(f"writing {args.domains:,} domains and the query file"):
+            hosts, queries = workdir / "blocklist.hosts", workdir / "queries.txt"
+            write_blocklist(hosts, args.domains)
+            workload = make_workload(args.domains)
+            workload.write_queries(queries, random.Random(2))
 
         upstream_port = free_port()
-        upstream = stack.enter_context(running(Server(
-            "upstream", dnsmasq_argv(tools, upstream_port, workdir, "upstream",
-                                     [f"--address=/{ALLOWED_ZONE}/{ALLOWED_ADDRESS}", f"--local-ttl={UPSTREAM_TTL}",
-                                      *[f"--host-record={t},{a}" for t, a in SAFE_TARGETS.items()]]),
-            workdir / "upstream.out")))
+        upstream_argv = dnsmasq_argv(tools, upstream_port, workdir, "upstream", [
+            f"--address=/{ALLOWED_ZONE}/{ALLOWED_ADDRESS}", f"--local-ttl={UPSTREAM_TTL}",
+            *[f"--host-record={target},{address}" for target, address in SAFE_TARGETS.items()]])
+        upstream = stack.enter_context(running(Server("upstream", upstream_argv, workdir / "upstream.out")))
         upstream.wait_ready(upstream_port, allowed_name(0), timeout=30)
 
-        baselines: dict[str, Memory | None] = {"childsafe": None, "dnsmasq": None}
+        baselines: dict[str, Memory | None] = {"ChildSafe": None, "dnsmasq": None}
         if not args.no_baseline:
-            step = progress.add_task("memory with a one-domain list", total=None)
-            for which in baselines:
-                baselines[which] = baseline_memory(tools, workdir, upstream_port, which, args.workers)
-            progress.remove_task(step)
+            with step("memory with a one-domain list"):
+                for name in baselines:
+                    baselines[name] = baseline_memory(tools, workdir, upstream_port, name, args.workers)
 
-        probe = blocked_name(args.domains - 1)  # the last name in the file: answered once the list is loaded
-        figures: dict[str, ServerFigures] = {}
-        step = progress.add_task(f"dnsmasq: loading {args.domains:,} domains", total=None)
-        server, port, load = start_dnsmasq(tools, workdir, "main", hosts, upstream_port, probe)
-        progress.remove_task(step)
-        with running(server):
-            figures["dnsmasq"] = measure(server, port, workload, queries, args, tools, progress, load,
-                                         baselines["dnsmasq"])
-        step = progress.add_task(f"ChildSafe: importing and loading {args.domains:,} domains", total=None)
-        server, port, load = start_childsafe(tools, workdir, "main", hosts, upstream_port, args.workers, probe)
-        progress.remove_task(step)
-        with running(server):
-            figures["childsafe"] = measure(server, port, workload, queries, args, tools, progress, load,
-                                           baselines["childsafe"])
-    results = report(figures, workload, args, tools, time.monotonic() - began)
+        probe = blocked_name(args.domains - 1)  # the list's last name: answered once the whole list is loaded
+        with step(f"dnsmasq: loading {args.domains:,} domains"):
+            server, port, load = start_dnsmasq(tools, workdir, "main", hosts, upstream_port, probe)
+        theirs = Contender("dnsmasq", stack.enter_context(running(server)), port, load, baselines["dnsmasq"])
+        with step(f"ChildSafe: importing and loading {args.domains:,} domains"):
+            server, port, load = start_childsafe(tools, workdir, "main", hosts, upstream_port, args.workers, probe)
+        ours = Contender("ChildSafe", stack.enter_context(running(server)), port, load, baselines["ChildSafe"])
+
+        for contender in (theirs, ours):
+            with step(f"{contender.name}: warming the cache and checking answers"):
+                warm_and_check(contender.port, workload, contender.name)
+                contender.memory = memory_of(contender.server.pid)
+        slice_seconds = args.seconds / args.rounds
+        for number in range(args.rounds):
+            for contender in (theirs, ours) if number % 2 == 0 else (ours, theirs):
+                contender.runs.append(run_dnsperf(
+                    tools, contender.port, queries, slice_seconds, args.clients, progress,
+                    f"{contender.name}: dnsperf -c {args.clients}, round {number + 1} of {args.rounds}"))
+                contender.check_alive()
+        for contender in (theirs, ours):
+            if args.latency_qps:
+                contender.paced = run_dnsperf(tools, contender.port, queries, args.latency_seconds, args.clients,
+                                              progress, f"{contender.name}: dnsperf -Q {args.latency_qps}",
+                                              max_qps=args.latency_qps)
+            contender.check_alive()
+            contender.peak_kb = memory_of(contender.server.pid).peak_kb
+    results = report(ours, theirs, workload, args, tools, time.monotonic() - began, load_at_start)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     console.print(f"written to {args.output}")
