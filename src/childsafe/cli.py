@@ -11,6 +11,7 @@ from childsafe.db import migrate
 from childsafe.db.engine import Database
 from childsafe.filtering.cli import dns as dns_command
 from childsafe.filtering.cli import filtering_app, lists_app
+from childsafe.hashmatch.cli import banks_app, hash_command, match_command
 from childsafe.helplines.cli import app as helplines_app
 
 app = typer.Typer(help="ChildSafe: child online protection platform.", no_args_is_help=True,
@@ -22,6 +23,9 @@ app.add_typer(helplines_app, name="helplines")
 app.add_typer(lists_app, name="lists")
 app.add_typer(filtering_app, name="filtering")
 app.command("dns")(dns_command)
+app.add_typer(banks_app, name="banks")
+app.command("hash")(hash_command)
+app.command("match")(match_command)
 console = Console(stderr=True)
 
 

@@ -6,6 +6,7 @@ MODEL_MODULES = (
     "childsafe.accounts.models",
     "childsafe.helplines.models",
     "childsafe.filtering.models",
+    "childsafe.hashmatch.models",
 )
 
-FEATURES = ("accounts", "helplines", "filtering")
+FEATURES = ("accounts", "helplines", "filtering", "hashmatch")

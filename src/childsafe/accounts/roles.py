@@ -24,12 +24,14 @@ class Permission(StrEnum):
     STATS_WRITE = "stats:write"
     FILTERING_MANAGE = "filtering:manage"
     CONTENT_EDIT = "content:edit"
+    HASHMATCH_MATCH = "hashmatch:match"
+    HASHMATCH_MANAGE = "hashmatch:manage"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.EDITOR: frozenset({Permission.HELPLINES_WRITE, Permission.CONTENT_EDIT}),
-    Role.ANALYST: frozenset({Permission.REPORTS_TRIAGE}),
+    Role.ANALYST: frozenset({Permission.REPORTS_TRIAGE, Permission.HASHMATCH_MATCH, Permission.HASHMATCH_MANAGE}),
     Role.COUNSELLOR: frozenset({Permission.CONTACTS_WRITE}),
     Role.STATISTICIAN: frozenset({Permission.STATS_WRITE}),
     Role.GUARDIAN: frozenset({Permission.FILTERING_MANAGE}),

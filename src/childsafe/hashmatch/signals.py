@@ -117,6 +117,29 @@ def pdq_from_image_bytes(data: bytes) -> tuple[str, int]:
     return bits_to_hex(np.asarray(bits, dtype=np.uint8)), int(quality)
 
 
+DIHEDRAL = ("original", "rotate90", "rotate180", "rotate270", "flip_vertical", "flip_horizontal",
+            "rotate90_flip_vertical", "rotate90_flip_horizontal")
+
+
+def pdq_dihedral_from_image_bytes(data: bytes) -> tuple[list[tuple[str, str]], int]:
+    """The PDQ of all 8 rotations and flips in one pass: ([(variant, hex)], quality)."""
+    from PIL import Image, ImageOps  # noqa: PLC0415
+
+    import pdqhash  # noqa: PLC0415
+
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            pixels = np.asarray(ImageOps.exif_transpose(image).convert("RGB"))
+    except Image.DecompressionBombError:
+        raise SignalError("the image has too many pixels") from None
+    except (OSError, ValueError, SyntaxError):
+        raise SignalError("not an image this server can read") from None
+    vectors, quality = pdqhash.compute_dihedral(pixels)
+    return [(name, bits_to_hex(np.asarray(v, dtype=np.uint8))) for name, v in zip(DIHEDRAL, vectors, strict=True)], \
+        int(quality)
+
+
 def bits_to_hex(bits: np.ndarray) -> str:
     """The reference's 256-element bit vector to 64 hex digits, element 0 as the most significant bit: the
     same text python-threatexchange and HMA exchange, so imported hash lists compare correctly."""
