@@ -97,7 +97,7 @@ def clock() -> FixedClock:
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
     return Settings(data_dir=tmp_path, database_url=database_url, secret_key="test-secret-key-0123456789",
-                    cookie_secure=True)
+                    cookie_secure=True, webhook_interval=0)
 
 
 @pytest.fixture

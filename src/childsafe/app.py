@@ -18,6 +18,9 @@ from childsafe.db.engine import Database
 from childsafe.filtering import api as filtering_api
 from childsafe.filtering import views as filtering_views
 from childsafe.filtering.runtime import WebFiltering
+from childsafe.hashmatch import api as hashmatch_api
+from childsafe.hashmatch.matcher import Matcher
+from childsafe.hashmatch.worker import webhook_lifespan
 from childsafe.helplines import api as helplines_api
 from childsafe.helplines import service as helplines_service
 from childsafe.helplines import views as helplines_views
@@ -47,11 +50,12 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         context.login_limiter = context.api_limiter = None
         context.__post_init__()
 
-    app = FastAPI(title="ChildSafe", version=__version__, docs_url=None, redoc_url=None,
+    app = FastAPI(title="ChildSafe", version=__version__, docs_url=None, redoc_url=None, lifespan=webhook_lifespan,
                   openapi_url="/api/openapi.json",
                   description="Child online protection: helplines and the platform's shared services.")
     app.state.context = context
     app.state.filtering = WebFiltering(database, settings.data_dir, settings.dns_upstreams, context.clock)
+    app.state.matcher = Matcher(settings.data_dir, context.clock)
     for package in FEATURE_TEMPLATE_PACKAGES:
         templating.add_template_package(package)
     errors.install(app)
@@ -66,6 +70,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.include_router(filtering_api.router)
     app.include_router(filtering_api.doh_router)
     app.include_router(filtering_views.router)
+    app.include_router(hashmatch_api.router)
 
     @app.get("/", include_in_schema=False, response_class=HTMLResponse)
     def home(request: Request, lang: Language, principal: MaybePrincipal) -> HTMLResponse:

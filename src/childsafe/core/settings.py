@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     default_language: str = "en"
     site_hosts: str = ""
     dns_upstreams: str = "9.9.9.9"
+    webhook_interval: float = Field(default=5.0, ge=0)
     load_bundled_data: bool = True
 
     @field_validator("default_language")

@@ -1,0 +1,72 @@
+"""The PDQ index: exact recall at 31 and nothing beyond, live adds and deletes, safe file handling."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from childsafe.hashmatch.pdqindex import PdqIndex, PdqIndexError, array_to_hex, build
+
+RNG = np.random.default_rng(7)
+
+
+def flipped(row: np.ndarray, bits: int) -> np.ndarray:
+    unpacked = np.unpackbits(row.copy())
+    unpacked[RNG.choice(256, bits, replace=False)] ^= 1
+    return np.packbits(unpacked)
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, np.ndarray]:
+    hashes = RNG.integers(0, 256, size=(20_000, 32), dtype=np.uint8)
+    path = tmp_path_factory.mktemp("pdq") / "pdq.idx"
+    build(path, hashes, np.arange(1, len(hashes) + 1, dtype=np.uint32))
+    return path, hashes
+
+
+def test_exact_recall_at_every_distance(data: tuple[Path, np.ndarray]) -> None:
+    path, hashes = data
+    index = PdqIndex(path)
+    for distance in range(0, 41):
+        for _ in range(5):
+            i = int(RNG.integers(len(hashes)))
+            found = dict(index.search(array_to_hex(flipped(hashes[i], distance)), 31))
+            if distance <= 31:
+                assert found.get(i + 1) == distance, distance
+            else:
+                assert i + 1 not in found
+            assert all(d <= 31 for d in found.values())
+
+
+def test_threshold_is_respected(data: tuple[Path, np.ndarray]) -> None:
+    path, hashes = data
+    query = array_to_hex(flipped(hashes[5], 10))
+    assert dict(PdqIndex(path).search(query, 9)).get(6) is None
+    assert dict(PdqIndex(path).search(query, 10)).get(6) == 10
+    with pytest.raises(ValueError):
+        PdqIndex(path).search(query, 32)
+
+
+def test_live_adds_and_deletes(data: tuple[Path, np.ndarray]) -> None:
+    path, hashes = data
+    index = PdqIndex(path)
+    extra = RNG.integers(0, 256, size=(1000, 32), dtype=np.uint8)
+    index.add(extra, np.arange(100_001, 101_001, dtype=np.uint32))
+    assert dict(index.search(array_to_hex(flipped(extra[3], 20)))).get(100_004) == 20
+    index.delete([100_004, 1])
+    assert 100_004 not in dict(index.search(array_to_hex(extra[3])))
+    assert 1 not in dict(index.search(array_to_hex(hashes[0])))
+    assert len(index) == 20_000 + 1000 - 2
+
+
+def test_empty_and_damaged_files(tmp_path: Path) -> None:
+    build(tmp_path / "empty.idx", np.zeros((0, 32), dtype=np.uint8), np.zeros(0, dtype=np.uint32))
+    assert PdqIndex(tmp_path / "empty.idx").search("0" * 64) == []
+    build(tmp_path / "x.idx", RNG.integers(0, 256, size=(10, 32), dtype=np.uint8), np.arange(10, dtype=np.uint32))
+    data = (tmp_path / "x.idx").read_bytes()
+    (tmp_path / "x.idx").write_bytes(data[:-7])
+    with pytest.raises(PdqIndexError, match="truncated"):
+        PdqIndex(tmp_path / "x.idx")
+    (tmp_path / "x.idx").write_bytes(b"pickle? no." * 10)
+    with pytest.raises(PdqIndexError):
+        PdqIndex(tmp_path / "x.idx")
