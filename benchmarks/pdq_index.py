@@ -1,0 +1,667 @@
+"""ChildSafe's exact PDQ index against python-threatexchange's PDQIndex and a FAISS flat binary index.
+
+ChildSafe's index (`childsafe.hashmatch.pdqindex`) is multi-index hashing over 16 slots of 16 bits in a
+memory-mapped file, with live adds in an in-memory delta. Its peers, measured in the same run on the same machine:
+
+* python-threatexchange's `PDQIndex` (`threatexchange.signal_type.pdq.pdq_index`), what Meta's Hasher-Matcher-
+  Actioner uses: FAISS `IndexBinaryMultiHash` (16 maps of 16 bits, one flip) behind an `IndexBinaryIDMap2`;
+  built from (hex, id) entries and asked one hex hash at a time with its threshold of 31;
+* a FAISS flat binary index (`faiss.IndexBinaryFlat(256)`): exhaustive search, queried the way it is meant to be
+  used, all queries in one batched `range_search` (radius 32, i.e. distance <= 31) on every core.
+
+Data: N random 256-bit hashes from a seeded numpy generator (ids 1..N), and Q planted queries (default 1000):
+query k is a random stored hash with exactly k % 41 random bits flipped, so distances cycle through 0..40 and
+those at 32..40 must not be reported. The truth for a query is its source hash when at most 31 bits were flipped,
+plus any other stored hash that a peer reported and whose distance, recomputed here, is at most 31 (random
+hashes are about 128 bits apart, so there are none in practice). Every reported distance is recomputed; a hit
+beyond 31 or a wrong distance is counted against its peer.
+
+Each peer runs in its own subprocess, so their memory does not mix. Memory is read from /proc/self/status:
+the resident set (VmRSS) after building, less the resident set before (libraries imported, raw hashes loaded),
+per hash, against the raw 32 bytes; the peak (VmHWM) shows what building costs. ChildSafe builds in one
+subprocess and serves from another, which maps the file: its memory is the file's size (all of it is resident
+in a busy server, in the page cache, shared between processes), and the resident set after the queries is shown
+beside it. ChildSafe and PDQIndex answer single queries in a loop; a loop stops early, and says so, once it has
+run longer than --query-seconds. After its queries, the ChildSafe server adds --add (100,000) new hashes with
+`.add`, times the first query after it and a second pass over every query plus Q/5 queries planted near the added
+hashes (delta included), and checks that deleted ids disappear.
+
+Targets, printed beside the figures: at 10M hashes ChildSafe answers at least 10x PDQIndex's queries per second;
+it needs at most 1.5x the raw 32 bytes a hash; adding 100,000 hashes takes under a second.
+
+Run it small first, then with the defaults (1M and 10M; about 15 minutes on two cores, most of it PDQIndex):
+
+    .venv/bin/pip install threatexchange faiss-cpu      # benchmark-only peers, not project dependencies
+    .venv/bin/python benchmarks/pdq_index.py --sizes 100000
+    .venv/bin/python benchmarks/pdq_index.py
+
+Figures are printed as a table and written to benchmarks/results/pdq_index.json. MB here is 10^6 bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import hashlib
+import importlib.metadata
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUTPUT = ROOT / "benchmarks" / "results" / "pdq_index.json"
+INSTALL_HINT = ".venv/bin/pip install threatexchange faiss-cpu"
+
+THRESHOLD = 31  # PDQ's confident-match threshold
+MAX_FLIPS = 40  # planted distances cycle through 0..MAX_FLIPS
+RAW_BYTES = 32  # a PDQ hash is 256 bits
+WARMUP = 50  # random (unplanted) queries run before timing
+MB = 1_000_000
+
+TARGET_QPS_RATIO = 10.0  # ChildSafe / PDQIndex queries per second, at TARGET_SIZE
+TARGET_SIZE = 10_000_000
+TARGET_MEMORY_RATIO = 1.5  # bytes per hash / RAW_BYTES
+TARGET_ADD_SECONDS = 1.0  # to add 100,000 hashes
+
+PEERS = {
+    "childsafe": "ChildSafe PdqIndex",
+    "pdqindex": "threatexchange PDQIndex",
+    "faiss": "FAISS IndexBinaryFlat",
+}
+
+console = Console() if sys.stdout.isatty() else Console(width=150)  # a log file gets the whole table
+
+
+# ---- shared helpers ------------------------------------------------------------------------------------------
+def proc_status() -> dict[str, int]:
+    """VmRSS, VmHWM, RssAnon and RssFile of this process, in bytes."""
+    wanted = {"VmRSS", "VmHWM", "RssAnon", "RssFile"}
+    found: dict[str, int] = {}
+    with open("/proc/self/status", encoding="ascii") as handle:
+        for line in handle:
+            key, _, value = line.partition(":")
+            if key in wanted:
+                found[key] = int(value.split()[0]) * 1024
+    return found
+
+
+def to_hex(rows: np.ndarray) -> list[str]:
+    """(n, 32) uint8 rows to 64-hex-digit strings, the form python-threatexchange uses; chunked to spare memory."""
+    out: list[str] = []
+    for start in range(0, len(rows), 100_000):
+        blob = rows[start:start + 100_000].tobytes().hex()
+        out.extend(blob[i:i + 64] for i in range(0, len(blob), 64))
+    return out
+
+
+def flip_bits(row: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:
+    bits = np.unpackbits(row)
+    bits[rng.choice(256, size=count, replace=False)] ^= 1
+    return np.packbits(bits)
+
+
+def timed_loop(queries: list[str], search: Callable[[str], list[tuple[int, int]]], budget: float
+               ) -> tuple[list[list[tuple[int, int]]], float, bool]:
+    """Run `search` on each query in order; stop once `budget` seconds have passed. (results, seconds, capped)."""
+    results: list[list[tuple[int, int]]] = []
+    start = time.perf_counter()
+    for query in queries:
+        results.append(search(query))
+        if time.perf_counter() - start > budget:
+            break
+    return results, time.perf_counter() - start, len(results) < len(queries)
+
+
+# ---- the data set --------------------------------------------------------------------------------------------
+def make_data(workdir: Path, n: int, queries: int, add: int, seed: int) -> dict[str, np.ndarray]:
+    """Stored hashes, planted queries, and the hashes to add live (with their own planted queries)."""
+    rng = np.random.default_rng(seed)
+    hashes = rng.integers(0, 256, size=(n, RAW_BYTES), dtype=np.uint8)
+    sources = rng.integers(0, n, size=queries)
+    flips = np.arange(queries) % (MAX_FLIPS + 1)
+    planted = np.stack([flip_bits(hashes[s], int(d), rng) for s, d in zip(sources, flips, strict=True)])
+
+    add_rng = np.random.default_rng(seed + 1)
+    added = add_rng.integers(0, 256, size=(add, RAW_BYTES), dtype=np.uint8)
+    delta_count = max(1, queries // 5) if add else 0
+    delta_sources = add_rng.integers(0, max(add, 1), size=delta_count)
+    delta_flips = np.arange(delta_count) % (MAX_FLIPS + 1)
+    delta_planted = np.stack([flip_bits(added[s], int(d), add_rng)
+                              for s, d in zip(delta_sources, delta_flips, strict=True)]) if delta_count else \
+        np.zeros((0, RAW_BYTES), dtype=np.uint8)
+    data = {
+        "hashes": hashes, "ids": np.arange(1, n + 1, dtype=np.uint32),
+        "queries": planted, "sources": sources, "flips": flips,
+        "added": added, "added_ids": np.arange(n + 1, n + add + 1, dtype=np.uint32),
+        "delta_queries": delta_planted, "delta_sources": delta_sources, "delta_flips": delta_flips,
+    }
+    for name, array in data.items():
+        np.save(workdir / f"{name}.npy", array)
+    return data
+
+
+def load(workdir: Path, name: str) -> np.ndarray:
+    return np.load(workdir / f"{name}.npy")
+
+
+# ---- the workers, each in its own subprocess -----------------------------------------------------------------
+def worker_childsafe_build(workdir: Path, config: dict[str, Any]) -> dict[str, Any]:
+    from childsafe.hashmatch.pdqindex import build
+
+    hashes, ids = load(workdir, "hashes"), load(workdir, "ids")
+    before = proc_status()
+    start = time.perf_counter()
+    build(workdir / "childsafe.pdq", hashes, ids)
+    seconds = time.perf_counter() - start
+    after = proc_status()
+    return {"build_seconds": seconds, "rss_before": before["VmRSS"], "peak": after["VmHWM"],
+            "build_peak_extra": after["VmHWM"] - before["VmRSS"]}
+
+
+def worker_childsafe_serve(workdir: Path, config: dict[str, Any]) -> dict[str, Any]:
+    from childsafe.hashmatch.pdqindex import PdqIndex
+
+    queries = to_hex(load(workdir, "queries"))
+    delta_queries = to_hex(load(workdir, "delta_queries"))
+    added, added_ids = load(workdir, "added"), load(workdir, "added_ids")
+    warmup = to_hex(np.random.default_rng(7).integers(0, 256, size=(WARMUP, RAW_BYTES), dtype=np.uint8))
+    path = workdir / "childsafe.pdq"
+    gc.collect()
+    before = proc_status()
+
+    index = PdqIndex(path)
+    opened = proc_status()
+    for query in warmup:
+        index.search(query, THRESHOLD)
+    results, seconds, capped = timed_loop(queries, lambda q: index.search(q, THRESHOLD), config["query_seconds"])
+    served = proc_status()
+    out: dict[str, Any] = {
+        "file_bytes": path.stat().st_size, "results": results, "query_seconds": seconds, "capped": capped,
+        "rss_before": before["VmRSS"], "rss_opened": opened["VmRSS"], "rss_served": served["VmRSS"],
+        "rss_anon_served": served["RssAnon"], "rss_file_served": served["RssFile"],
+    }
+    if not len(added):
+        return out
+
+    # live adds: one call with every hash, then queries right after (the delta is searched by brute force)
+    start = time.perf_counter()
+    index.add(added, added_ids)
+    out["add_seconds"] = time.perf_counter() - start
+    start = time.perf_counter()
+    index.search(queries[0], THRESHOLD)
+    out["first_query_after_add_seconds"] = time.perf_counter() - start
+    after_add, after_seconds, after_capped = timed_loop(queries + delta_queries,
+                                                        lambda q: index.search(q, THRESHOLD),
+                                                        config["query_seconds"])
+    out.update(after_add_results=after_add, after_add_seconds=after_seconds, after_add_capped=after_capped,
+               rss_after_add=proc_status()["VmRSS"])
+
+    # deletes are tombstones: the sources of the first planted queries within 31 must disappear
+    sources, flips = load(workdir, "sources"), load(workdir, "flips")
+    pick = [k for k in range(min(len(queries), 60)) if flips[k] <= THRESHOLD][:20]
+    doomed = {int(sources[k]) + 1 for k in pick}
+    index.delete(doomed)
+    leaked = sum(1 for k in pick for found, _ in index.search(queries[k], THRESHOLD) if found in doomed)
+    out.update(deleted=len(doomed), deleted_still_found=leaked)
+    index.close()
+
+    # the same adds as a feed would bring them: batches of 1,000 on a freshly opened index
+    fresh = PdqIndex(path)
+    start = time.perf_counter()
+    for at in range(0, len(added), 1_000):
+        fresh.add(added[at:at + 1_000], added_ids[at:at + 1_000])
+    out["add_batched_seconds"] = time.perf_counter() - start
+    fresh.close()
+    return out
+
+
+def worker_pdqindex(workdir: Path, config: dict[str, Any]) -> dict[str, Any]:
+    from threatexchange.signal_type.pdq.pdq_index import PDQIndex
+
+    hashes, ids = load(workdir, "hashes"), load(workdir, "ids")
+    queries = to_hex(load(workdir, "queries"))
+    warmup = to_hex(np.random.default_rng(7).integers(0, 256, size=(WARMUP, RAW_BYTES), dtype=np.uint8))
+    gc.collect()
+    before = proc_status()
+
+    start = time.perf_counter()
+    entries = list(zip(to_hex(hashes), ids.tolist(), strict=True))
+    hex_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    index = PDQIndex(entries)  # keeps every (hex, id) entry, as HMA's does
+    seconds = time.perf_counter() - start
+    del entries
+    gc.collect()
+    built = proc_status()
+
+    def search(query: str) -> list[tuple[int, int]]:
+        return [(int(m.metadata), int(m.similarity_info.distance)) for m in index.query(query)]
+
+    for query in warmup:
+        search(query)
+    results, query_seconds, capped = timed_loop(queries, search, config["query_seconds"])
+    return {"build_seconds": seconds, "hex_seconds": hex_seconds, "results": results,
+            "query_seconds": query_seconds, "capped": capped, "rss_before": before["VmRSS"],
+            "rss_built": built["VmRSS"], "index_bytes": built["VmRSS"] - before["VmRSS"], "peak": built["VmHWM"],
+            "build_peak_extra": built["VmHWM"] - before["VmRSS"]}
+
+
+def worker_faiss(workdir: Path, config: dict[str, Any]) -> dict[str, Any]:
+    import faiss
+
+    hashes = load(workdir, "hashes")
+    queries = load(workdir, "queries")
+    warmup = np.random.default_rng(7).integers(0, 256, size=(WARMUP, RAW_BYTES), dtype=np.uint8)
+    gc.collect()
+    before = proc_status()
+
+    start = time.perf_counter()
+    index = faiss.IndexBinaryFlat(256)
+    index.add(hashes)
+    seconds = time.perf_counter() - start
+    built = proc_status()
+
+    index.range_search(warmup, THRESHOLD + 1)
+    start = time.perf_counter()
+    limits, distances, labels = index.range_search(queries, THRESHOLD + 1)  # distance < 32
+    query_seconds = time.perf_counter() - start
+    results = [[(int(labels[j]) + 1, int(distances[j])) for j in range(limits[k], limits[k + 1])]
+               for k in range(len(queries))]
+    return {"build_seconds": seconds, "results": results, "query_seconds": query_seconds, "capped": False,
+            "threads": faiss.omp_get_max_threads(), "rss_before": before["VmRSS"], "rss_built": built["VmRSS"],
+            "index_bytes": built["VmRSS"] - before["VmRSS"], "peak": built["VmHWM"],
+            "build_peak_extra": built["VmHWM"] - before["VmRSS"]}
+
+
+WORKERS: dict[str, Callable[[Path, dict[str, Any]], dict[str, Any]]] = {
+    "childsafe-build": worker_childsafe_build,
+    "childsafe-serve": worker_childsafe_serve,
+    "pdqindex": worker_pdqindex,
+    "faiss": worker_faiss,
+}
+
+
+def run_worker(name: str, workdir: Path, timeout: float) -> dict[str, Any]:
+    """Run one worker in a fresh interpreter; its figures come back through a JSON file."""
+    result = workdir / f"{name}.json"
+    result.unlink(missing_ok=True)
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", name, "--workdir", str(workdir)]
+    try:
+        done = subprocess.run(command, timeout=timeout, capture_output=True, text=True, check=False)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout:.0f} s"}
+    if done.returncode != 0 or not result.exists():
+        tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
+        return {"error": f"exit {done.returncode}: " + " | ".join(tail)}
+    return json.loads(result.read_text(encoding="utf-8"))
+
+
+# ---- checking answers ----------------------------------------------------------------------------------------
+class Checker:
+    """Recomputes every reported distance and keeps the truth per query (planted source and verified extras)."""
+
+    def __init__(self, stored: np.ndarray, added: np.ndarray, queries: np.ndarray, sources: np.ndarray,
+                 flips: np.ndarray, source_offset: int) -> None:
+        self.stored, self.added = stored, added
+        self.queries = queries
+        self.truth: list[set[int]] = [
+            {int(s) + source_offset + 1} if f <= THRESHOLD else set() for s, f in zip(sources, flips, strict=True)]
+
+    def distance(self, query: int, ident: int) -> int | None:
+        n = len(self.stored)
+        if 1 <= ident <= n:
+            row = self.stored[ident - 1]
+        elif n < ident <= n + len(self.added):
+            row = self.added[ident - n - 1]
+        else:
+            return None
+        return int(np.bitwise_count(row ^ self.queries[query]).sum())
+
+    def learn(self, results: list[list[tuple[int, int]]]) -> None:
+        """Any verified hit within the threshold is part of the truth, whichever peer found it."""
+        for k, found in enumerate(results):
+            for ident, _ in found:
+                true = self.distance(k, ident)
+                if true is not None and true <= THRESHOLD:
+                    self.truth[k].add(ident)
+
+    def score(self, results: list[list[tuple[int, int]]]) -> dict[str, Any]:
+        expected = hits = beyond = wrong = planted_far = 0
+        for k, found in enumerate(results):
+            idents = {ident for ident, _ in found}
+            expected += len(self.truth[k])
+            hits += len(self.truth[k] & idents)
+            for ident, reported in found:
+                true = self.distance(k, ident)
+                if true is None or true > THRESHOLD:
+                    beyond += 1
+                if true != reported:
+                    wrong += 1
+            planted_far += int(not self.truth[k] and bool(idents))
+        return {"queries": len(results), "expected": expected, "found": hits,
+                "recall": hits / expected if expected else 1.0, "reported_beyond_31": beyond,
+                "wrong_distances": wrong, "far_queries_answered": planted_far}
+
+
+# ---- one size ------------------------------------------------------------------------------------------------
+def measure_size(n: int, args: argparse.Namespace, peers: list[str]) -> dict[str, Any]:
+    workdir = Path(tempfile.mkdtemp(prefix=f"childsafe-pdqbench-{n}-", dir=args.workdir))
+    try:
+        with console.status(f"[{n:,}] generating {n:,} hashes and {args.queries} planted queries"):
+            start = time.perf_counter()
+            data = make_data(workdir, n, args.queries, args.add, args.seed)
+            generate_seconds = time.perf_counter() - start
+        (workdir / "config.json").write_text(json.dumps({"query_seconds": args.query_seconds}), encoding="utf-8")
+
+        raw: dict[str, dict[str, Any]] = {}
+        plan = [("childsafe", "childsafe-build"), ("childsafe", "childsafe-serve"), ("pdqindex", "pdqindex"),
+                ("faiss", "faiss")]
+        for peer, worker in plan:
+            if peer not in peers or (worker == "childsafe-serve" and "error" in raw.get("childsafe-build", {})):
+                continue
+            with console.status(f"[{n:,}] {worker}"):
+                start = time.perf_counter()
+                raw[worker] = run_worker(worker, workdir, args.worker_timeout)
+                raw[worker]["wall_seconds"] = time.perf_counter() - start
+            if "error" in raw[worker]:
+                console.print(f"[red][{n:,}] {worker} failed: {raw[worker]['error']}[/red]")
+            else:
+                console.print(f"[{n:,}] {worker} done in {raw[worker]['wall_seconds']:.1f} s")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    checker = Checker(data["hashes"], data["added"], data["queries"], data["sources"], data["flips"], 0)
+    for worker in ("childsafe-serve", "pdqindex", "faiss"):
+        if "results" in raw.get(worker, {}):
+            checker.learn(raw[worker]["results"])
+
+    out: dict[str, Any] = {"size": n, "queries": args.queries, "generate_seconds": generate_seconds, "peers": {}}
+    build, serve = raw.get("childsafe-build", {}), raw.get("childsafe-serve", {})
+    if "childsafe" in peers:
+        if "error" in build or "error" in serve:
+            out["peers"]["childsafe"] = {"error": build.get("error") or serve.get("error")}
+        else:
+            figures = {
+                "build_seconds": build["build_seconds"], "build_peak_extra": build["build_peak_extra"],
+                "index_bytes": serve["file_bytes"], "memory_basis": "index file size (memory-mapped)",
+                "rss_served_extra": serve["rss_served"] - serve["rss_before"],
+                "rss_file_served": serve["rss_file_served"],
+                "queries_run": len(serve["results"]), "query_seconds": serve["query_seconds"],
+                "capped": serve["capped"], "mode": "single queries in a loop",
+                **checker.score(serve["results"]),
+            }
+            if "add_seconds" in serve:
+                after = serve["after_add_results"]
+                plain = after[:args.queries]
+                delta_checker = Checker(data["hashes"], data["added"], data["delta_queries"],
+                                        data["delta_sources"], data["delta_flips"], n)
+                delta = after[args.queries:]
+                delta_checker.learn(delta)
+                figures["live"] = {
+                    "added": args.add, "add_seconds": serve["add_seconds"],
+                    "add_batched_seconds": serve["add_batched_seconds"],
+                    "first_query_after_add_seconds": serve["first_query_after_add_seconds"],
+                    "queries_run": len(after), "query_seconds": serve["after_add_seconds"],
+                    "capped": serve["after_add_capped"],
+                    "stored": checker.score(plain), "delta": delta_checker.score(delta),
+                    "rss_after_add_extra": serve["rss_after_add"] - serve["rss_before"],
+                    "deleted": serve["deleted"], "deleted_still_found": serve["deleted_still_found"],
+                }
+            out["peers"]["childsafe"] = figures
+    for peer, mode in (("pdqindex", "single queries in a loop"),
+                       ("faiss", "one batched range_search over all queries")):
+        if peer not in raw:
+            continue
+        result = raw[peer]
+        if "error" in result:
+            out["peers"][peer] = {"error": result["error"]}
+            continue
+        figures = {key: result[key] for key in ("build_seconds", "build_peak_extra", "index_bytes", "query_seconds",
+                                                "capped") if key in result}
+        figures.update(memory_basis="VmRSS after build less VmRSS before", queries_run=len(result["results"]),
+                       mode=mode, **checker.score(result["results"]))
+        if "threads" in result:
+            figures["threads"] = result["threads"]
+        if "hex_seconds" in result:
+            figures["hex_seconds"] = result["hex_seconds"]
+        out["peers"][peer] = figures
+
+    for figures in out["peers"].values():
+        if "query_seconds" in figures:
+            figures["qps"] = figures["queries_run"] / figures["query_seconds"] if figures["query_seconds"] else 0.0
+            figures["bytes_per_hash"] = figures["index_bytes"] / n
+            figures["memory_ratio"] = figures["bytes_per_hash"] / RAW_BYTES
+        if "live" in figures:
+            live = figures["live"]
+            live["qps"] = live["queries_run"] / live["query_seconds"] if live["query_seconds"] else 0.0
+    ours = out["peers"].get("childsafe", {})
+    for peer in ("pdqindex", "faiss"):
+        theirs = out["peers"].get(peer, {})
+        if ours.get("qps") and theirs.get("qps"):
+            out[f"qps_ratio_{peer}"] = ours["qps"] / theirs["qps"]
+    out["targets"] = targets(out)
+    return out
+
+
+def targets(out: dict[str, Any]) -> dict[str, Any]:
+    """Each target with the figure it is judged on and whether it is met (None: not measured here)."""
+    ours = out["peers"].get("childsafe", {})
+    ratio = out.get("qps_ratio_pdqindex")
+    return {
+        "qps_vs_pdqindex": {"target": f">= {TARGET_QPS_RATIO:g}x at {TARGET_SIZE:,}", "value": ratio,
+                            "met": (ratio >= TARGET_QPS_RATIO) if ratio is not None else None,
+                            "applies": out["size"] >= TARGET_SIZE},
+        "memory": {"target": f"<= {TARGET_MEMORY_RATIO:g}x raw {RAW_BYTES} B/hash", "value": ours.get("memory_ratio"),
+                   "met": (ours["memory_ratio"] <= TARGET_MEMORY_RATIO) if "memory_ratio" in ours else None,
+                   "applies": True},
+        "add_100k": {"target": f"< {TARGET_ADD_SECONDS:g} s", "value": ours.get("live", {}).get("add_seconds"),
+                     "met": (ours["live"]["add_seconds"] < TARGET_ADD_SECONDS) if "live" in ours else None,
+                     "applies": True},
+        "exact_recall": {"target": "100% at <= 31, nothing beyond", "value": ours.get("recall"),
+                         "met": (ours["recall"] == 1.0 and ours["reported_beyond_31"] == 0
+                                 and ours["wrong_distances"] == 0) if "recall" in ours else None,
+                         "applies": True},
+    }
+
+
+# ---- output --------------------------------------------------------------------------------------------------
+def _mark(met: bool | None, applies: bool = True) -> str:
+    if met is None:
+        return "[dim]n/a[/dim]"
+    if not applies:
+        return f"[dim]judged at {TARGET_SIZE:,} only[/dim]"
+    return "[green]met[/green]" if met else "[red]missed[/red]"
+
+
+def _recall(figures: dict[str, Any]) -> str:
+    return f"{figures['recall']:.2%} ({figures['found']}/{figures['expected']})"
+
+
+def print_size(out: dict[str, Any]) -> None:
+    n = out["size"]
+    peers = [p for p in PEERS if p in out["peers"]]
+    table = Table(title=f"PDQ index, {n:,} hashes, {out['queries']} planted queries (distances 0..{MAX_FLIPS})")
+    table.add_column("")
+    for peer in peers:
+        table.add_column(PEERS[peer], justify="right")
+    table.add_column("target (ChildSafe)")
+
+    def cells(render: Callable[[dict[str, Any]], str]) -> list[str]:
+        row = []
+        for peer in peers:
+            figures = out["peers"][peer]
+            if "error" in figures:
+                row.append("[red]error[/red]")
+                continue
+            try:
+                row.append(render(figures))
+            except KeyError:
+                row.append("")
+        return row
+
+    t = out["targets"]
+    table.add_row("queries/s", *cells(lambda f: f"{f['qps']:,.0f}"), "")
+    table.add_row("how queried", *cells(lambda f: f"batched, {f['threads']} threads" if "threads" in f
+                                        else "one at a time, 1 core"), "")
+    table.add_row("queries measured",
+                  *cells(lambda f: f"{f['queries_run']}" + (" (time-capped)" if f["capped"] else "")), "")
+    table.add_row("ChildSafe / this, queries/s",
+                  *[("1.00" if p == "childsafe" else
+                     f"{out[f'qps_ratio_{p}']:.2f}x" if f"qps_ratio_{p}" in out else "n/a") for p in peers],
+                  f">= {TARGET_QPS_RATIO:g}x PDQIndex: "
+                  + _mark(t["qps_vs_pdqindex"]["met"], t["qps_vs_pdqindex"]["applies"]))
+    table.add_row("recall at <= 31", *cells(_recall), "100%, nothing beyond: " + _mark(t["exact_recall"]["met"]))
+    table.add_row("reported beyond 31 / wrong distance",
+                  *cells(lambda f: f"{f['reported_beyond_31']} / {f['wrong_distances']}"), "0 / 0")
+    table.add_row("planted 32..40 answered", *cells(lambda f: f"{f['far_queries_answered']}"), "0")
+    table.add_row("build time", *cells(lambda f: f"{f['build_seconds']:.1f} s"), "")
+    table.add_row("build peak above baseline", *cells(lambda f: f"{f['build_peak_extra'] / MB:,.0f} MB"), "")
+    table.add_row("index memory", *cells(lambda f: f"{f['index_bytes'] / MB:,.0f} MB"), "")
+    table.add_row("bytes per hash (raw 32)",
+                  *cells(lambda f: f"{f['bytes_per_hash']:.1f} ({f['memory_ratio']:.2f}x)"),
+                  f"<= {TARGET_MEMORY_RATIO:g}x: " + _mark(t["memory"]["met"]))
+    ours = out["peers"].get("childsafe", {})
+    if "rss_served_extra" in ours:
+        table.add_row("ChildSafe resident after queries",
+                      *[f"{ours['rss_served_extra'] / MB:,.0f} MB ({ours['rss_file_served'] / MB:,.0f} MB mapped)"
+                        if p == "childsafe" else "" for p in peers], "")
+    live = ours.get("live")
+    if live:
+        def only_ours(text: str) -> list[str]:
+            return [text if p == "childsafe" else "" for p in peers]
+
+        table.add_row(f"add {live['added']:,} (one call)", *only_ours(f"{live['add_seconds']:.3f} s"),
+                      f"< {TARGET_ADD_SECONDS:g} s: " + _mark(t["add_100k"]["met"]))
+        table.add_row(f"add {live['added']:,} (batches of 1,000)", *only_ours(f"{live['add_batched_seconds']:.3f} s"),
+                      "")
+        table.add_row("first query after add", *only_ours(f"{live['first_query_after_add_seconds'] * 1000:.1f} ms"),
+                      "")
+        table.add_row("queries/s with the delta", *only_ours(f"{live['qps']:,.0f}"
+                                                              + (" (time-capped)" if live["capped"] else "")), "")
+        table.add_row("recall with the delta", *only_ours(
+            f"stored {live['stored']['recall']:.2%}, added {live['delta']['recall']:.2%} "
+            f"({live['delta']['found']}/{live['delta']['expected']}), "
+            f"{live['stored']['reported_beyond_31'] + live['delta']['reported_beyond_31']} beyond 31"), "")
+        table.add_row("deleted ids still found", *only_ours(f"{live['deleted_still_found']} of {live['deleted']}"),
+                      "0")
+    console.print(table)
+
+
+# ---- main ----------------------------------------------------------------------------------------------------
+def available_peers(wanted: list[str]) -> list[str]:
+    peers = []
+    for peer in wanted:
+        module = {"childsafe": "childsafe", "pdqindex": "threatexchange", "faiss": "faiss"}[peer]
+        needs = [module] + (["faiss"] if peer == "pdqindex" else [])
+        missing = [m for m in needs if importlib.util.find_spec(m) is None]
+        if missing:
+            console.print(f"[yellow]{PEERS[peer]} is skipped: {', '.join(missing)} is not installed. "
+                          f"These are benchmark-only peers, not project dependencies: {INSTALL_HINT}[/yellow]")
+        else:
+            peers.append(peer)
+    return peers
+
+
+def versions() -> dict[str, str | None]:
+    found: dict[str, str | None] = {"python": platform.python_version(), "numpy": np.__version__}
+    for dist in ("threatexchange", "faiss-cpu"):
+        try:
+            found[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            found[dist] = None
+    source = ROOT / "src" / "childsafe" / "hashmatch" / "pdqindex.py"
+    found["pdqindex.py sha256"] = hashlib.sha256(source.read_bytes()).hexdigest() if source.exists() else None
+    return found
+
+
+def machine() -> dict[str, Any]:
+    mem_total = None
+    with open("/proc/meminfo", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith("MemTotal:"):
+                mem_total = int(line.split()[1]) * 1024
+    return {"platform": platform.platform(), "cpus": os.cpu_count(), "mem_total": mem_total,
+            "load_at_start": os.getloadavg()}
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--sizes", default="1000000,10000000", help="comma-separated index sizes")
+    parser.add_argument("--queries", type=int, default=1000, help="planted queries per size")
+    parser.add_argument("--add", type=int, default=100_000, help="hashes added live to the ChildSafe index")
+    parser.add_argument("--query-seconds", type=float, default=60.0,
+                        help="a single-query loop stops once it has run this long (its count is then reported)")
+    parser.add_argument("--peers", default=",".join(PEERS), help="which of childsafe,pdqindex,faiss to run")
+    parser.add_argument("--seed", type=int, default=20_240_601)
+    parser.add_argument("--workdir", type=Path, default=None, help="where the data and index files go (temporary)")
+    parser.add_argument("--worker-timeout", type=float, default=1800.0, help="seconds before a worker is killed")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="JSON results file")
+    parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    args.size_list = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    args.peer_list = [p.strip() for p in args.peers.split(",") if p.strip()]
+    unknown = set(args.peer_list) - set(PEERS)
+    if unknown:
+        parser.error(f"unknown peers: {', '.join(sorted(unknown))}")
+    if args.worker and args.workdir is None:
+        parser.error("--worker needs --workdir")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.worker:  # inside a subprocess started by run_worker
+        config = json.loads((args.workdir / "config.json").read_text(encoding="utf-8"))
+        result = WORKERS[args.worker](args.workdir, config)
+        (args.workdir / f"{args.worker}.json").write_text(json.dumps(result), encoding="utf-8")
+        return 0
+
+    peers = available_peers(args.peer_list)
+    if "childsafe" not in peers:
+        console.print("[red]ChildSafe is not importable: run this with the project's .venv/bin/python[/red]")
+        return 2
+    results: dict[str, Any] = {
+        "benchmark": "pdq_index", "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(), "versions": versions(),
+        "settings": {"sizes": args.size_list, "queries": args.queries, "add": args.add, "seed": args.seed,
+                     "threshold": THRESHOLD, "max_flips": MAX_FLIPS, "query_seconds": args.query_seconds,
+                     "peers": peers},
+        "notes": [
+            "ChildSafe and PDQIndex: single hex queries in a Python loop, one core.",
+            "FAISS IndexBinaryFlat: all queries in one batched range_search, all cores (OpenMP).",
+            "Memory: ChildSafe = index file size (memory-mapped); peers = VmRSS after build less VmRSS before.",
+            "MB = 10^6 bytes.",
+        ],
+        "sizes": [],
+    }
+    started = time.perf_counter()
+    for n in args.size_list:
+        out = measure_size(n, args, peers)
+        results["sizes"].append(out)
+        print_size(out)
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        results["seconds"] = time.perf_counter() - started
+        args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    console.print("ChildSafe and PDQIndex are asked one query at a time in a loop (one core); FAISS flat gets all "
+                  "queries in one batched range_search, on every core, as it is meant to be used.")
+    console.print(f"Written to {args.output} ({time.perf_counter() - started:.0f} s in all)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
