@@ -389,7 +389,8 @@ def measure_size(n: int, args: argparse.Namespace, peers: list[str]) -> dict[str
         if "results" in raw.get(worker, {}):
             checker.learn(raw[worker]["results"])
 
-    out: dict[str, Any] = {"size": n, "queries": args.queries, "generate_seconds": generate_seconds, "peers": {}}
+    out: dict[str, Any] = {"size": n, "queries": args.queries, "generate_seconds": generate_seconds,
+                           "load_at_end": os.getloadavg(), "peers": {}}
     build, serve = raw.get("childsafe-build", {}), raw.get("childsafe-serve", {})
     if "childsafe" in peers:
         if "error" in build or "error" in serve:

@@ -4,6 +4,8 @@ from pathlib import Path
 
 from childsafe.core.settings import Settings
 from childsafe.filtering.listformats import registry as list_formats
+from childsafe.hashmatch.formats import registry as bank_formats
+from childsafe.hashmatch.signals import registry as signal_types
 from childsafe.helplines.formats import registry
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -17,7 +19,7 @@ def test_every_setting_is_documented() -> None:
 
 def test_every_extension_point_is_documented() -> None:
     text = (DOCS / "architecture.md").read_text(encoding="utf-8")
-    for point in (registry, list_formats):
+    for point in (registry, list_formats, signal_types, bank_formats):
         assert f"childsafe.{point.point}" in text
         for name in point.names():
             assert f"`{name}`" in text
