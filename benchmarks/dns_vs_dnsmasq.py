@@ -638,7 +638,8 @@ def report(ours: Contender, theirs: Contender, workload: Workload, args: argpars
     return {
         "benchmark": "dns_vs_dnsmasq", "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), **tools.versions(),
-                    "load_average_at_start": [round(x, 2) for x in load_at_start]},
+                    "load_average_at_start": [round(x, 2) for x in load_at_start],
+                    "load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
         "settings": {"domains": workload.domains, "seconds": args.seconds, "rounds": args.rounds,
                      "clients": args.clients, "latency_qps": args.latency_qps,
                      "latency_seconds": args.latency_seconds, "childsafe_workers": args.workers,

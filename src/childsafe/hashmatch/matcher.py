@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from childsafe.core.audit import Actor
 from childsafe.core.clock import Clock, SystemClock
-from childsafe.hashmatch import service, urls
+from childsafe.hashmatch import service, urls, video
 from childsafe.hashmatch.models import Bank, BankSignal, MatchEvent, SignalTombstone
 from childsafe.hashmatch.pdqindex import PdqIndex, build, hex_to_array
 from childsafe.hashmatch.signals import PDQ_MIN_QUALITY, Hashed, SignalError, registry
@@ -53,6 +54,8 @@ class Matcher:
         self._file_id: tuple[int, int] | None = None
         self._last_signal = 0
         self._last_tombstone = 0
+        self._videos: dict[int, list[tuple[float, str]]] = {}
+        self._last_video = 0
         self._lock = threading.Lock()
 
     def reindex(self, session: Session) -> int:
@@ -85,10 +88,16 @@ class Matcher:
             if new:
                 self.index.add(hex_to_array(r[1] for r in new), np.array([r[0] for r in new], dtype="<u4"))
                 self._last_signal = new[-1][0]
+            for row in session.execute(select(BankSignal.id, BankSignal.meta).where(
+                    BankSignal.signal_type == "video_pdq", BankSignal.id > self._last_video).order_by(BankSignal.id)):
+                self._videos[row[0]] = video.parse_text(row[1]["frames"])
+                self._last_video = row[0]
             gone = session.execute(select(SignalTombstone.id, SignalTombstone.signal_id).where(
                 SignalTombstone.id > self._last_tombstone).order_by(SignalTombstone.id)).all()
             if gone:
                 self.index.delete(r[1] for r in gone)
+                for r in gone:
+                    self._videos.pop(r[1], None)
                 self._last_tombstone = gone[-1][0]
 
     # ---- lookups ------------------------------------------------------------------------------------------
@@ -98,6 +107,18 @@ class Matcher:
             if not found:
                 return []
             distance = dict(found)
+            rows = session.scalars(select(BankSignal).where(BankSignal.id.in_(list(distance))))
+            return [(row, distance[row.id]) for row in rows]
+        if query.signal_type == "video_pdq":
+            frames = video.parse_text(query.value)
+            hits = []
+            for signal_id, target in self._videos.items():
+                share, _ = video.compare(frames, target)
+                if share >= video.QUERY_MATCH:
+                    hits.append((signal_id, round((1 - share) * 100)))  # distance: % of query frames not found
+            if not hits:
+                return []
+            distance = dict(hits)
             rows = session.scalars(select(BankSignal).where(BankSignal.id.in_(list(distance))))
             return [(row, distance[row.id]) for row in rows]
         if query.signal_type == "url":
@@ -135,15 +156,19 @@ class Matcher:
                     continue
                 if row.signal_type == "pdq" and distance > bank.pdq_threshold:
                     continue
+                meta = dict(row.meta or {})
+                meta.pop("frames", None)
                 entry = {"bank": bank.name, "signal_id": row.id, "signal": row.value, "distance": distance,
-                         "metadata": row.meta or {}}
+                         "metadata": meta}
                 (allow if bank.kind == "allow" else block).append(entry)
             if allow:
                 result.suppressed_by = sorted({m["bank"] for m in allow})
             else:
                 result.matches = sorted(block, key=lambda m: (m["distance"], m["bank"], m["signal_id"]))
             for m in result.matches:
-                session.add(MatchEvent(at=now, actor=actor.label(), signal_type=query.signal_type, query=query.value,
+                logged = query.value if len(query.value) <= 2000 else \
+                    "sha256:" + hashlib.sha256(query.value.encode()).hexdigest()
+                session.add(MatchEvent(at=now, actor=actor.label(), signal_type=query.signal_type, query=logged,
                                        bank_id=next(b.id for b in banks.values() if b.name == m["bank"]),
                                        signal_id=m["signal_id"], distance=m["distance"]))
             if result.matches:

@@ -74,6 +74,13 @@ def list_banks(session: Session) -> list[tuple[Bank, int]]:
     return [(b, counts.get(b.id, 0)) for b in session.scalars(select(Bank).order_by(Bank.name))]
 
 
+def stored_form(signal_type: str, canonical: str, meta: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Videos are long frame lists: the row keeps a digest as its value and the frames in its metadata."""
+    if signal_type == "video_pdq":
+        return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest(), {**meta, "frames": canonical}
+    return canonical, meta
+
+
 def validate_rows(rows: list[tuple[int, Row]]) -> list[tuple[str, str, dict[str, Any]]]:
     out = []
     for number, (signal_type, value, meta) in rows:
@@ -83,7 +90,7 @@ def validate_rows(rows: list[tuple[int, Row]]) -> list[tuple[str, str, dict[str,
             raise InvalidInputError(f"line {number}: unknown signal type {signal_type!r} "
                                     f"(known: {', '.join(registry.names())})", field="signal_type") from None
         try:
-            out.append((signal_type, kind.validate(value), meta))
+            out.append((signal_type, *stored_form(signal_type, kind.validate(value), meta)))
         except SignalError as exc:
             raise InvalidInputError(f"line {number}: {exc}", field="signal") from None
     return out
@@ -131,8 +138,11 @@ def import_signals(session: Session, bank_name: str, text: str, *, fmt: str | No
 
 def export_signals(session: Session, bank_name: str, fmt: str) -> str:
     bank = get_bank(session, bank_name)
-    rows = [(s.signal_type, s.value, s.meta or {}) for s in
-            session.scalars(select(BankSignal).where(BankSignal.bank_id == bank.id).order_by(BankSignal.id))]
+    rows = []
+    for s in session.scalars(select(BankSignal).where(BankSignal.bank_id == bank.id).order_by(BankSignal.id)):
+        meta = dict(s.meta or {})
+        value = meta.pop("frames") if s.signal_type == "video_pdq" and "frames" in meta else s.value
+        rows.append((s.signal_type, value, meta))
     return format_for(fmt).write(rows)
 
 

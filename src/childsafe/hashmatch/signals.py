@@ -198,6 +198,46 @@ class UrlSignal(SignalType):
                 ("prefix:https://example.com/gallery/x", "prefix:example.com/gallery/x/")]
 
 
+@registry.register
+class VideoPdqSignal(SignalType):
+    """A video as its sampled frames' PDQ hashes, written `seconds:hex;seconds:hex;...` (see video.py)."""
+
+    name = "video_pdq"
+    exact = False
+    default_threshold = PDQ_MATCH_DISTANCE
+    description = "video: PDQ of one frame a second, matched vPDQ-style (80 % of the query's frames)"
+
+    def validate(self, value: str) -> str:
+        from childsafe.hashmatch import video  # noqa: PLC0415
+
+        try:
+            return video.to_text(video.parse_text(value))
+        except video.VideoError as exc:
+            raise SignalError(str(exc)) from None
+
+    def distance(self, a: str, b: str) -> int:
+        from childsafe.hashmatch import video  # noqa: PLC0415
+
+        share, _ = video.compare(video.parse_text(a), video.parse_text(b))
+        return 0 if share >= video.QUERY_MATCH else 1 << 16
+
+    def hash_bytes(self, data: bytes) -> Hashed | None:
+        from childsafe.hashmatch import video  # noqa: PLC0415
+
+        if data[4:8] not in (b"ftyp", b"moov", b"mdat", b"wide", b"free") and not data.startswith(
+                (b"\x1aE\xdf\xa3", b"RIFF", b"\x00\x00\x01\xba", b"FLV")):
+            return None  # not a container we recognise: do not hand arbitrary bytes to FFmpeg
+        try:
+            return Hashed(self.name, video.to_text(video.frames_from_bytes(data)))
+        except video.VideoError:
+            return None
+
+    @classmethod
+    def examples(cls) -> list[tuple[str, str]]:
+        a, b = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22", "0" * 63 + "1"
+        return [(f"0:{a.upper()}; 1.25:{b}", f"0.0:{a};1.2:{b}")]
+
+
 def hash_media(data: bytes) -> list[Hashed]:
     """Every hash the registered types compute for these bytes (in memory; nothing is written)."""
     out = []

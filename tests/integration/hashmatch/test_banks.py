@@ -127,3 +127,21 @@ def test_webhooks_are_signed_and_retried(database: Database, clock: FixedClock, 
     assert request.headers["x-childsafe-signature"] == "sha256=" + service.signature(secret, body, stamp)
     event = json.loads(body)
     assert event["event"] == "match" and event["matches"][0]["bank"] in ("iwf-like", "strict")
+
+
+def test_video_signals_match_re_encoded_copies(database: Database, clock: FixedClock, tmp_path: Path) -> None:
+    from childsafe.hashmatch.signals import hash_media
+    from tests.unit.hashmatch.videos import video
+
+    known = next(h for h in hash_media(video(7)) if h.signal_type == "video_pdq")
+    with database.unit_of_work() as session:
+        service.create_bank(session, name="videos", actor=CLI_ACTOR, clock=clock)
+        service.import_signals(session, "videos", f"signal_type,signal\nvideo_pdq,{known.value}\n", fmt="csv",
+                               filename=None, actor=CLI_ACTOR, clock=clock)
+        matcher = Matcher(tmp_path, clock)
+        copy = hash_media(video(7, size=(192, 144)))
+        result = next(r for r in matcher.match(session, copy, actor=CLI_ACTOR) if r.signal_type == "video_pdq")
+        assert result.matches and result.matches[0]["bank"] == "videos" and result.matches[0]["distance"] <= 20
+        other = hash_media(video(8))
+        assert not next(r for r in matcher.match(session, other, actor=CLI_ACTOR) if r.signal_type == "video_pdq").matches
+        assert service.export_signals(session, "videos", "csv").splitlines()[1] == f"video_pdq,{known.value}"
