@@ -84,6 +84,7 @@ class _Receiver(BaseHTTPRequestHandler):
 
 
 def test_a_match_fires_a_signed_webhook(settings, database, clock) -> None:  # noqa: ANN001
+    _Receiver.received.clear()
     server = HTTPServer(("127.0.0.1", 0), _Receiver)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     app = create_app(settings.model_copy(update={"webhook_interval": 0.2}), database=database, clock=clock)
