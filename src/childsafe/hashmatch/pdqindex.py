@@ -51,6 +51,19 @@ def _slots(hashes: np.ndarray) -> np.ndarray:
     return hashes.reshape(-1, 16, 2).astype(np.uint16) @ np.array([256, 1], dtype=np.uint16)
 
 
+def _tables(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets (16, 65537), order (16, n)) for the hashes: the bucket tables of the 16 slots."""
+    n = len(hashes)
+    slots = _slots(hashes) if n else np.zeros((0, SLOTS), dtype=np.uint16)
+    offsets = np.zeros((SLOTS, BUCKETS + 1), dtype="<u4")
+    order = np.empty((SLOTS, n), dtype="<u4")
+    for s in range(SLOTS):
+        column = slots[:, s]
+        order[s] = np.argsort(column, kind="stable")
+        np.cumsum(np.bincount(column, minlength=BUCKETS), out=offsets[s, 1:])
+    return offsets, order
+
+
 def build(path: Path, hashes: np.ndarray, ids: np.ndarray, *, max_id: int | None = None) -> None:
     """Write an index for (n, 32) uint8 `hashes` with uint32 `ids`, atomically."""
     n = len(hashes)
@@ -58,7 +71,7 @@ def build(path: Path, hashes: np.ndarray, ids: np.ndarray, *, max_id: int | None
         raise ValueError("hashes and ids differ in length")
     hashes = np.ascontiguousarray(hashes, dtype=np.uint8)
     ids = np.ascontiguousarray(ids, dtype="<u4")
-    slots = _slots(hashes) if n else np.zeros((0, SLOTS), dtype=np.uint16)
+    offsets, order = _tables(hashes)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
@@ -66,23 +79,56 @@ def build(path: Path, hashes: np.ndarray, ids: np.ndarray, *, max_id: int | None
             out.write(HEADER.pack(MAGIC, n, int(max_id if max_id is not None else (ids.max() if n else 0)), 0))
             out.write(hashes.tobytes())
             out.write(ids.tobytes())
-            orders = []
-            for s in range(SLOTS):
-                column = slots[:, s]
-                order = np.argsort(column, kind="stable").astype("<u4")
-                counts = np.bincount(column, minlength=BUCKETS)
-                offsets = np.zeros(BUCKETS + 1, dtype="<u4")
-                np.cumsum(counts, out=offsets[1:])
-                out.write(offsets.tobytes())
-                orders.append(order)
-            for order in orders:
-                out.write(order.tobytes())
+            out.write(offsets.tobytes())
+            out.write(order.tobytes())
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+class _Segment:
+    """Hashes with their bucket tables, mapped from a file or built in memory; searched by probing."""
+
+    def __init__(self, hashes: np.ndarray, ids: np.ndarray, offsets: np.ndarray, order: np.ndarray) -> None:
+        self.hashes, self.ids, self.offsets, self.order = hashes, ids, offsets, order
+        self.count = len(hashes)
+
+    @classmethod
+    def in_memory(cls, hashes: np.ndarray, ids: np.ndarray) -> _Segment:
+        hashes = np.ascontiguousarray(hashes, dtype=np.uint8)
+        offsets, order = _tables(hashes)
+        return cls(hashes, np.ascontiguousarray(ids, dtype="<u4"), offsets, order)
+
+    def candidates(self, query: np.ndarray) -> np.ndarray:
+        q = _slots(query.reshape(1, 32))[0]
+        probes = (q[:, None] ^ FLIPS[None, :]).astype(np.int64)  # (16, 17)
+        rows = np.repeat(np.arange(SLOTS), len(FLIPS))
+        flat = probes.ravel()
+        starts = self.offsets[rows, flat].astype(np.int64)
+        lengths = self.offsets[rows, flat + 1].astype(np.int64) - starts
+        total = int(lengths.sum())
+        if total == 0:
+            return np.zeros(0, dtype=np.int64)
+        # gather every probed bucket in one vectorised step: position k of probe j is order[row_j, start_j + k]
+        base = rows.astype(np.int64) * self.count + starts
+        step = np.repeat(base - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+        return self.order.ravel()[np.arange(total) + step].astype(np.int64)
+
+    def search(self, query: np.ndarray, threshold: int, found: dict[int, int]) -> None:
+        if not self.count:
+            return
+        positions = self.candidates(query)
+        if len(positions):
+            distances = np.bitwise_count(self.hashes[positions] ^ query).sum(axis=1, dtype=np.int64)
+            keep = distances <= threshold
+            for pos, dist in zip(positions[keep].tolist(), distances[keep].tolist(), strict=True):
+                found[int(self.ids[pos])] = dist
+
+
+SEGMENT_AT = 4096  # live additions are scanned by brute force up to this many, then given their own tables
 
 
 class PdqIndex:
@@ -99,6 +145,8 @@ class PdqIndex:
         self.order = np.zeros((SLOTS, 0), dtype="<u4")
         if path is not None:
             self._open(path)
+        self._main = _Segment(self.hashes, self.ids, self.offsets, self.order)
+        self._segments: list[_Segment] = []
         self._delta_hashes = np.zeros((0, 32), dtype=np.uint8)
         self._delta_ids = np.zeros(0, dtype="<u4")
         self.tombstones: set[int] = set()
@@ -127,50 +175,36 @@ class PdqIndex:
 
     # ---- live changes ---------------------------------------------------------------------------------------
     def add(self, hashes: np.ndarray, ids: np.ndarray) -> None:
-        """Hashes added after the build: searched by brute force until the next build folds them in."""
+        """Hashes added after the build. Small additions are scanned; once there are SEGMENT_AT of them they get
+        bucket tables of their own in memory (100,000 take about a tenth of a second), so queries stay fast
+        until the next build folds everything into one file."""
         self._delta_hashes = np.concatenate([self._delta_hashes, np.asarray(hashes, dtype=np.uint8)])
         self._delta_ids = np.concatenate([self._delta_ids, np.asarray(ids, dtype="<u4")])
+        if len(self._delta_ids) >= SEGMENT_AT:
+            self._segments.append(_Segment.in_memory(self._delta_hashes, self._delta_ids))
+            self._delta_hashes = np.zeros((0, 32), dtype=np.uint8)
+            self._delta_ids = np.zeros(0, dtype="<u4")
 
     def delete(self, ids: Iterable[int]) -> None:
         self.tombstones.update(int(i) for i in ids)
 
     @property
     def delta_size(self) -> int:
-        return len(self._delta_ids)
+        return len(self._delta_ids) + sum(segment.count for segment in self._segments)
 
     def __len__(self) -> int:
         return self.count + self.delta_size - len(self.tombstones)
 
     # ---- search ------------------------------------------------------------------------------------------------
-    def _candidates(self, query: np.ndarray) -> np.ndarray:
-        q = _slots(query.reshape(1, 32))[0]
-        probes = (q[:, None] ^ FLIPS[None, :]).astype(np.int64)  # (16, 17)
-        rows = np.repeat(np.arange(SLOTS), len(FLIPS))
-        flat = probes.ravel()
-        starts = self.offsets[rows, flat].astype(np.int64)
-        ends = self.offsets[rows, flat + 1].astype(np.int64)
-        lengths = ends - starts
-        total = int(lengths.sum())
-        if total == 0:
-            return np.zeros(0, dtype=np.int64)
-        # gather every probed bucket in one vectorised step: position k of probe j is order[row_j, start_j + k]
-        base = rows.astype(np.int64) * self.count + starts
-        step = np.repeat(base - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
-        return self.order.ravel()[np.arange(total) + step].astype(np.int64)
-
     def search(self, query_hex: str, threshold: int = 31) -> list[tuple[int, int]]:
         """(signal id, distance) for every indexed hash within `threshold` (at most 31 for exact recall)."""
         if not 0 <= threshold <= 31:
             raise ValueError("the multi-index search is exact only for thresholds from 0 to 31")
         query = hex_to_array([query_hex])[0]
         found: dict[int, int] = {}
-        if self.count:
-            positions = self._candidates(query)
-            if len(positions):
-                distances = np.bitwise_count(self.hashes[positions] ^ query).sum(axis=1, dtype=np.int64)
-                keep = distances <= threshold
-                for pos, dist in zip(positions[keep].tolist(), distances[keep].tolist(), strict=True):
-                    found[int(self.ids[pos])] = dist
+        self._main.search(query, threshold, found)
+        for segment in self._segments:
+            segment.search(query, threshold, found)
         if len(self._delta_ids):
             distances = np.bitwise_count(self._delta_hashes ^ query).sum(axis=1, dtype=np.int64)
             for i in np.nonzero(distances <= threshold)[0].tolist():
@@ -179,6 +213,8 @@ class PdqIndex:
 
     def close(self) -> None:
         self.hashes = self.ids = self.order = self.offsets = None  # type: ignore[assignment]
+        self._main = _Segment(np.zeros((0, 32), dtype=np.uint8), np.zeros(0, dtype="<u4"),
+                              np.zeros((SLOTS, BUCKETS + 1), dtype="<u4"), np.zeros((SLOTS, 0), dtype="<u4"))
         if self._map is not None:
             try:
                 self._map.close()
