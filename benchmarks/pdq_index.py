@@ -159,8 +159,16 @@ def load(workdir: Path, name: str) -> np.ndarray:
 
 
 # ---- the workers, each in its own subprocess -----------------------------------------------------------------
+def code_sha256(module: Any) -> str:
+    """The source the worker imported: others may edit the index while a long run goes on."""
+    return hashlib.sha256(Path(module.__file__).read_bytes()).hexdigest()
+
+
 def worker_childsafe_build(workdir: Path, config: dict[str, Any]) -> dict[str, Any]:
+    from childsafe.hashmatch import pdqindex
     from childsafe.hashmatch.pdqindex import build
+
+    code = code_sha256(pdqindex)
 
     hashes, ids = load(workdir, "hashes"), load(workdir, "ids")
     before = proc_status()
@@ -169,11 +177,14 @@ def worker_childsafe_build(workdir: Path, config: dict[str, Any]) -> dict[str, A
     seconds = time.perf_counter() - start
     after = proc_status()
     return {"build_seconds": seconds, "rss_before": before["VmRSS"], "peak": after["VmHWM"],
-            "build_peak_extra": after["VmHWM"] - before["VmRSS"]}
+            "build_peak_extra": after["VmHWM"] - before["VmRSS"], "code_sha256": code}
 
 
 def worker_childsafe_serve(workdir: Path, config: dict[str, Any]) -> dict[str, Any]:
+    from childsafe.hashmatch import pdqindex
     from childsafe.hashmatch.pdqindex import PdqIndex
+
+    code = code_sha256(pdqindex)
 
     queries = to_hex(load(workdir, "queries"))
     delta_queries = to_hex(load(workdir, "delta_queries"))
@@ -192,7 +203,7 @@ def worker_childsafe_serve(workdir: Path, config: dict[str, Any]) -> dict[str, A
     out: dict[str, Any] = {
         "file_bytes": path.stat().st_size, "results": results, "query_seconds": seconds, "capped": capped,
         "rss_before": before["VmRSS"], "rss_opened": opened["VmRSS"], "rss_served": served["VmRSS"],
-        "rss_anon_served": served["RssAnon"], "rss_file_served": served["RssFile"],
+        "rss_anon_served": served["RssAnon"], "rss_file_served": served["RssFile"], "code_sha256": code,
     }
     if not len(added):
         return out
@@ -219,12 +230,16 @@ def worker_childsafe_serve(workdir: Path, config: dict[str, Any]) -> dict[str, A
     out.update(deleted=len(doomed), deleted_still_found=leaked)
     index.close()
 
-    # the same adds as a feed would bring them: batches of 1,000 on a freshly opened index
+    # the same adds as a feed would bring them: batches of 1,000 on a freshly opened index, then the queries again
     fresh = PdqIndex(path)
     start = time.perf_counter()
     for at in range(0, len(added), 1_000):
         fresh.add(added[at:at + 1_000], added_ids[at:at + 1_000])
     out["add_batched_seconds"] = time.perf_counter() - start
+    batched, batched_seconds, batched_capped = timed_loop(queries + delta_queries,
+                                                          lambda q: fresh.search(q, THRESHOLD),
+                                                          config["query_seconds"])
+    out.update(batched_results=batched, batched_seconds=batched_seconds, batched_capped=batched_capped)
     fresh.close()
     return out
 
@@ -403,6 +418,7 @@ def measure_size(n: int, args: argparse.Namespace, peers: list[str]) -> dict[str
                 "rss_file_served": serve["rss_file_served"],
                 "queries_run": len(serve["results"]), "query_seconds": serve["query_seconds"],
                 "capped": serve["capped"], "mode": "single queries in a loop",
+                "code_sha256": {"build": build["code_sha256"], "serve": serve["code_sha256"]},
                 **checker.score(serve["results"]),
             }
             if "add_seconds" in serve:
@@ -412,6 +428,8 @@ def measure_size(n: int, args: argparse.Namespace, peers: list[str]) -> dict[str
                                         data["delta_sources"], data["delta_flips"], n)
                 delta = after[args.queries:]
                 delta_checker.learn(delta)
+                batched = serve["batched_results"]
+                delta_checker.learn(batched[args.queries:])
                 figures["live"] = {
                     "added": args.add, "add_seconds": serve["add_seconds"],
                     "add_batched_seconds": serve["add_batched_seconds"],
@@ -419,6 +437,11 @@ def measure_size(n: int, args: argparse.Namespace, peers: list[str]) -> dict[str
                     "queries_run": len(after), "query_seconds": serve["after_add_seconds"],
                     "capped": serve["after_add_capped"],
                     "stored": checker.score(plain), "delta": delta_checker.score(delta),
+                    "batched": {"queries_run": len(batched), "query_seconds": serve["batched_seconds"],
+                                "capped": serve["batched_capped"],
+                                "qps": len(batched) / serve["batched_seconds"] if serve["batched_seconds"] else 0.0,
+                                "stored": checker.score(batched[:args.queries]),
+                                "delta": delta_checker.score(batched[args.queries:])},
                     "rss_after_add_extra": serve["rss_after_add"] - serve["rss_before"],
                     "deleted": serve["deleted"], "deleted_still_found": serve["deleted_still_found"],
                 }
@@ -492,6 +515,12 @@ def _recall(figures: dict[str, Any]) -> str:
     return f"{figures['recall']:.2%} ({figures['found']}/{figures['expected']})"
 
 
+def _live_recall(live: dict[str, Any]) -> str:
+    stored, delta = live["stored"], live["delta"]
+    return (f"stored {stored['recall']:.2%}, added {delta['recall']:.2%} ({delta['found']}/{delta['expected']}), "
+            f"{stored['reported_beyond_31'] + delta['reported_beyond_31']} beyond 31")
+
+
 def print_size(out: dict[str, Any]) -> None:
     n = out["size"]
     peers = [p for p in PEERS if p in out["peers"]]
@@ -553,10 +582,12 @@ def print_size(out: dict[str, Any]) -> None:
                       "")
         table.add_row("queries/s with the delta", *only_ours(f"{live['qps']:,.0f}"
                                                               + (" (time-capped)" if live["capped"] else "")), "")
-        table.add_row("recall with the delta", *only_ours(
-            f"stored {live['stored']['recall']:.2%}, added {live['delta']['recall']:.2%} "
-            f"({live['delta']['found']}/{live['delta']['expected']}), "
-            f"{live['stored']['reported_beyond_31'] + live['delta']['reported_beyond_31']} beyond 31"), "")
+        table.add_row("recall with the delta", *only_ours(_live_recall(live)), "")
+        batched = live["batched"]
+        table.add_row("queries/s after batched adds", *only_ours(f"{batched['qps']:,.0f}"
+                                                                  + (" (time-capped)" if batched["capped"] else "")),
+                      "")
+        table.add_row("recall after batched adds", *only_ours(_live_recall(batched)), "")
         table.add_row("deleted ids still found", *only_ours(f"{live['deleted_still_found']} of {live['deleted']}"),
                       "0")
     console.print(table)
@@ -586,6 +617,11 @@ def versions() -> dict[str, str | None]:
             found[dist] = None
     source = ROOT / "src" / "childsafe" / "hashmatch" / "pdqindex.py"
     found["pdqindex.py sha256"] = hashlib.sha256(source.read_bytes()).hexdigest() if source.exists() else None
+    try:
+        found["git commit"] = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                                             check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        found["git commit"] = None
     return found
 
 
@@ -654,6 +690,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     for n in args.size_list:
         out = measure_size(n, args, peers)
         results["sizes"].append(out)
+        used = set(out["peers"].get("childsafe", {}).get("code_sha256", {}).values())
+        if used - {results["versions"]["pdqindex.py sha256"]}:
+            out["warning"] = "pdqindex.py changed during the run: these figures are for another version of it"
+            console.print(f"[yellow][{n:,}] {out['warning']}[/yellow]")
         print_size(out)
         args.output.parent.mkdir(parents=True, exist_ok=True)
         results["seconds"] = time.perf_counter() - started

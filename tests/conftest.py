@@ -145,3 +145,15 @@ def admin_client(client: TestClient, database: Database) -> TestClient:
     make_user(database, "ada", ["admin"])
     login(client, "ada")
     return client
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """CHILDSAFE_* pointing the command line at this test's data directory and database."""
+    from childsafe.core.settings import get_settings  # noqa: PLC0415
+
+    monkeypatch.setenv("CHILDSAFE_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("CHILDSAFE_DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()

@@ -3,23 +3,12 @@
 import json
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from childsafe.cli import app
-from childsafe.core.settings import get_settings
 from childsafe.helplines.formats import HelplineFormat
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def env(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("CHILDSAFE_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("CHILDSAFE_DATABASE_URL", database_url)
-    get_settings.cache_clear()
-    yield tmp_path
-    get_settings.cache_clear()
 
 
 def test_validate_bundled() -> None:
@@ -36,23 +25,23 @@ def test_validate_reports_record_and_field(tmp_path: Path) -> None:
     assert "de-example-line: timezone" in result.output
 
 
-def test_import_is_all_or_nothing_and_export_round_trips(env: Path) -> None:
+def test_import_is_all_or_nothing_and_export_round_trips(cli_env: Path) -> None:
     good = HelplineFormat.examples()[0]
     bad = good | {"id": "de-second", "contacts": [{"channel": "phone", "value": "12"}]}
-    path = env / "mixed.json"
+    path = cli_env / "mixed.json"
     path.write_text(json.dumps([good, bad]))
     failed = runner.invoke(app, ["helplines", "import", str(path)])
     assert failed.exit_code == 2 and "nothing was changed" in failed.output
-    exported = runner.invoke(app, ["helplines", "export", "--format", "csv", "-o", str(env / "out.csv")])
+    exported = runner.invoke(app, ["helplines", "export", "--format", "csv", "-o", str(cli_env / "out.csv")])
     assert exported.exit_code == 0
-    assert "de-example-line" not in (env / "out.csv").read_text()
+    assert "de-example-line" not in (cli_env / "out.csv").read_text()
     path.write_text(json.dumps([good]))
     assert runner.invoke(app, ["helplines", "import", str(path)]).exit_code == 0
-    again = runner.invoke(app, ["helplines", "import", str(env / "out.csv")])
+    again = runner.invoke(app, ["helplines", "import", str(cli_env / "out.csv")])
     assert again.exit_code == 0 and "created 0, updated 0" in again.output
 
 
-def test_admin_create(env: Path) -> None:
+def test_admin_create(cli_env: Path) -> None:
     result = runner.invoke(app, ["admin", "create", "boss", "--password", "long enough password"])
     assert result.exit_code == 0 and "boss" in result.output
     short = runner.invoke(app, ["admin", "create", "tiny", "--password", "short"])

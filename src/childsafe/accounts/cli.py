@@ -7,17 +7,10 @@ import typer
 from childsafe.accounts import service
 from childsafe.core.audit import CLI_ACTOR
 from childsafe.core.errors import ChildSafeError
-from childsafe.core.settings import get_settings
-from childsafe.db import migrate
-from childsafe.db.engine import Database
+from childsafe.console import database
 
 app = typer.Typer(help="Users and roles.", no_args_is_help=True)
 
-
-def _database() -> Database:
-    database = Database(get_settings().effective_database_url)
-    migrate.upgrade(database)
-    return database
 
 
 @app.command("create")
@@ -28,7 +21,7 @@ def create(username: str = typer.Argument(..., help="Login name."),
            display_name: str = typer.Option("", help="Name shown in the UI.")) -> None:
     """Create a user (by default an administrator)."""
     try:
-        with _database().unit_of_work() as session:
+        with database().unit_of_work() as session:
             user = service.create_user(session, username=username, password=password, roles=role,
                                        display_name=display_name, actor=CLI_ACTOR)
             typer.echo(f"created {user.username} with roles {', '.join(user.roles) or 'none'}")
@@ -41,7 +34,7 @@ def create(username: str = typer.Argument(..., help="Login name."),
 def roles(username: str, role: list[str] = typer.Option([], "--role", help="The full new set of roles.")) -> None:
     """Replace a user's roles."""
     try:
-        with _database().unit_of_work() as session:
+        with database().unit_of_work() as session:
             user = service.set_roles(session, username=username, roles=role, actor=CLI_ACTOR)
             typer.echo(f"{user.username}: {', '.join(user.roles) or 'no roles'}")
     except ChildSafeError as exc:
@@ -52,7 +45,7 @@ def roles(username: str, role: list[str] = typer.Option([], "--role", help="The 
 @app.command("list")
 def list_users() -> None:
     """List users and their roles."""
-    with _database().unit_of_work() as session:
+    with database().unit_of_work() as session:
         for user in service.list_users(session):
             state = "" if user.is_active else " (inactive)"
             typer.echo(f"{user.username}\t{', '.join(user.roles)}{state}")

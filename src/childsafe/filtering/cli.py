@@ -15,8 +15,8 @@ from rich.table import Table
 
 from childsafe.core.audit import CLI_ACTOR
 from childsafe.core.errors import ChildSafeError
+from childsafe.console import database, fail
 from childsafe.core.settings import get_settings
-from childsafe.db import migrate
 from childsafe.db.engine import Database
 from childsafe.filtering import liststore, rpz, service
 from childsafe.filtering.engine import Engine, EngineConfig
@@ -28,15 +28,6 @@ console = Console(stderr=True)
 RELOAD_SECONDS = 15
 
 
-def _database() -> Database:
-    database = Database(get_settings().effective_database_url)
-    migrate.upgrade(database)
-    return database
-
-
-def _fail(exc: ChildSafeError) -> None:
-    console.print(f"[red]error[/red] {exc.field or 'input'}: {exc.message}\nnothing was changed")
-    raise typer.Exit(2)
 
 
 @lists_app.command("import")
@@ -50,32 +41,32 @@ def import_list(source: str = typer.Argument(..., help="A file or folder, or an 
     name = name or Path(source.rstrip("/")).name.lower().replace(".", "-")[:60]
     settings = get_settings()
     try:
-        with console.status(f"Importing {source}"), _database().unit_of_work() as session:
+        with console.status(f"Importing {source}"), database().unit_of_work() as session:
             row = service.import_list(session, data_dir=settings.data_dir, fmt=fmt, source=source, name=name,
                                       category=category, licence=licence, attribution=attribution, actor=CLI_ACTOR)
             typer.echo(f"{row.name}: {row.entries} domains in {len(row.categories)} categories "
                        f"({row.skipped} entries not expressible in DNS skipped)")
     except ChildSafeError as exc:
-        _fail(exc)
+        fail(exc)
 
 
 @lists_app.command("update")
 def update(name: str = typer.Argument(None, help="Only this list.")) -> None:
     """Re-read sources; rebuild and swap in only the lists whose checksum changed."""
     try:
-        with _database().unit_of_work() as session:
+        with database().unit_of_work() as session:
             for list_name, outcome in service.update_lists(session, data_dir=get_settings().data_dir, name=name,
                                                            actor=CLI_ACTOR):
                 typer.echo(f"{list_name}: {outcome}")
     except ChildSafeError as exc:
-        _fail(exc)
+        fail(exc)
 
 
 @lists_app.command("show")
 def show() -> None:
     """The imported lists with their source, licence and size."""
     table = Table("name", "format", "domains", "categories", "licence", "source", "imported")
-    with _database().unit_of_work() as session:
+    with database().unit_of_work() as session:
         for row in service.list_lists(session):
             table.add_row(row.name, row.format, str(row.entries), ", ".join(row.categories), row.licence or "-",
                           row.source, row.imported_at.strftime("%Y-%m-%d %H:%M"))
@@ -83,7 +74,7 @@ def show() -> None:
 
 
 def _engine(data_dir: Path, config: EngineConfig) -> Engine:
-    with _database().unit_of_work() as session:
+    with database().unit_of_work() as session:
         runtime = service.load_runtime(session, data_dir)
     engine = Engine(runtime.profiles, runtime.assignment, runtime.lists, config)
     engine.temporary = runtime.grants
@@ -94,14 +85,14 @@ async def _reload_forever(engine: Engine, data_dir: Path) -> None:
     while True:
         await asyncio.sleep(RELOAD_SECONDS)
         try:
-            database = Database(get_settings().effective_database_url)
-            with database.unit_of_work() as session:
+            fresh = Database(get_settings().effective_database_url)
+            with fresh.unit_of_work() as session:
                 if engine.counts:
                     service.add_counts(session, engine.counts)
                     engine.counts = {}
                 service.purge(session, engine.clock.now())  # block-page requests and counts expire
                 runtime = service.load_runtime(session, data_dir)
-            database.dispose()
+            fresh.dispose()
         except Exception as exc:  # noqa: BLE001  (keep answering with the last good policy)
             console.print(f"[yellow]reload failed, keeping the current policy:[/yellow] {exc}")
             continue
@@ -146,7 +137,7 @@ def dns(listen: list[str] = typer.Option(["127.0.0.1:5353"], "--listen", help="A
         raise typer.BadParameter(str(exc)) from None
     config = EngineConfig(block_ipv4=block4, block_ipv6=block6, count_queries=count_queries)
     data_dir = get_settings().data_dir
-    _database().dispose()  # migrate once before the workers start
+    database().dispose()  # migrate once before the workers start
     console.print(f"ChildSafe DNS on {', '.join(f'{h}:{p}' for h, p in addresses)} -> "
                   f"{', '.join(f'{h}:{p}' for h, p in upstreams)} ({workers} worker(s))")
     if workers == 1:
@@ -171,7 +162,7 @@ def export_rpz(profile: int = typer.Option(None, help="Profile id (default: the 
     from datetime import UTC, datetime  # noqa: PLC0415
 
     settings = get_settings()
-    with _database().unit_of_work() as session:
+    with database().unit_of_work() as session:
         runtime = service.load_runtime(session, settings.data_dir)
         lists = service.list_lists(session)
     chosen = runtime.profiles.get(profile if profile is not None else runtime.assignment.default_profile)

@@ -5,31 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from childsafe.core.errors import InvalidInputError
+from childsafe.http.forms import pipe_rows
 
 
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
 
 
-def _cells(text: str, field: str, width: int) -> list[list[str]]:
-    rows = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        cells = [c.strip() for c in line.split("|")]
-        if len(cells) > width:
-            raise InvalidInputError(f"line {number} has more than {width} parts separated by |", field=field)
-        rows.append(cells + [""] * (width - len(cells)))
-    return rows
-
-
 def form_to_profile(values: dict[str, str]) -> dict[str, Any]:
     schedules = []
-    for name, days, start, end, mode, categories in _cells(values.get("schedules", ""), "schedules", 6):
+    for name, days, start, end, mode, categories in pipe_rows(values.get("schedules", ""), "schedules", 6):
         schedules.append({"name": name, "days": days, "start": start, "end": end, "mode": mode or "allowlist_only",
                           "categories": [c.strip() for c in categories.split(",") if c.strip()]})
     budgets = []
-    for category, minutes, days in _cells(values.get("budgets", ""), "budgets", 3):
+    for category, minutes, days in pipe_rows(values.get("budgets", ""), "budgets", 3):
         if not minutes.isdigit():
             raise InvalidInputError(f"{minutes!r} is not a number of minutes", field="budgets")
         budgets.append({"category": category, "minutes": int(minutes), "days": days or "Mo-Su"})

@@ -13,9 +13,8 @@ from rich.table import Table
 
 from childsafe.core.audit import CLI_ACTOR
 from childsafe.core.errors import ChildSafeError
+from childsafe.console import database, fail
 from childsafe.core.settings import get_settings
-from childsafe.db import migrate
-from childsafe.db.engine import Database
 from childsafe.hashmatch import service
 from childsafe.hashmatch.matcher import Matcher, parse_query_hashes
 from childsafe.hashmatch.signals import SignalError, hash_media
@@ -25,15 +24,6 @@ console = Console(stderr=True)
 MAX_FILE = 100 * 1024 * 1024
 
 
-def _database() -> Database:
-    database = Database(get_settings().effective_database_url)
-    migrate.upgrade(database)
-    return database
-
-
-def _fail(exc: ChildSafeError) -> None:
-    console.print(f"[red]error[/red] {exc.field or 'input'}: {exc.message}\nnothing was changed")
-    raise typer.Exit(2)
 
 
 @banks_app.command("create")
@@ -44,12 +34,12 @@ def create(name: str, kind: str = typer.Option("block", help="block, or allow to
            pdq_threshold: int = typer.Option(31, min=0, max=31, help="PDQ match distance for this bank.")) -> None:
     """Create a bank."""
     try:
-        with _database().unit_of_work() as session:
+        with database().unit_of_work() as session:
             bank = service.create_bank(session, name=name, kind=kind, source=source, licence=licence,
                                        description=description, pdq_threshold=pdq_threshold, actor=CLI_ACTOR)
             typer.echo(f"created bank {bank.name} ({bank.kind})")
     except ChildSafeError as exc:
-        _fail(exc)
+        fail(exc)
 
 
 @banks_app.command("import")
@@ -60,7 +50,7 @@ def import_(name: str, file: Path, fmt: str = typer.Option(None, "--format", hel
         raise typer.BadParameter(f"{file} is not a file of at most {MAX_FILE >> 20} MB")
     text = file.read_text(encoding="utf-8", errors="strict")
     try:
-        with Progress(console=console, transient=True) as progress, _database().unit_of_work() as session:
+        with Progress(console=console, transient=True) as progress, database().unit_of_work() as session:
             task = progress.add_task(f"Importing {file.name}", total=text.count("\n") or 1)
             added, present = service.import_signals(session, name, text, fmt=fmt, filename=file.name,
                                                     default_type=signal_type, actor=CLI_ACTOR,
@@ -68,7 +58,7 @@ def import_(name: str, file: Path, fmt: str = typer.Option(None, "--format", hel
             Matcher(get_settings().data_dir).refresh(session)
         typer.echo(f"{name}: {added} added, {present} already present")
     except ChildSafeError as exc:
-        _fail(exc)
+        fail(exc)
     except UnicodeDecodeError:
         console.print("[red]error[/red] file: not UTF-8 text\nnothing was changed")
         raise typer.Exit(2) from None
@@ -79,10 +69,10 @@ def export(name: str, fmt: str = typer.Option("csv", "--format"),
            output: Path = typer.Option(None, "--output", "-o")) -> None:
     """Write a bank's signals (CSV by default)."""
     try:
-        with _database().unit_of_work() as session:
+        with database().unit_of_work() as session:
             text = service.export_signals(session, name, fmt)
     except ChildSafeError as exc:
-        _fail(exc)
+        fail(exc)
     if output:
         output.write_text(text, encoding="utf-8")
     else:
@@ -93,7 +83,7 @@ def export(name: str, fmt: str = typer.Option("csv", "--format"),
 def list_banks() -> None:
     """Banks with their provenance, size and settings."""
     table = Table("name", "kind", "signals", "enabled", "pdq threshold", "source", "licence", "imported")
-    with _database().unit_of_work() as session:
+    with database().unit_of_work() as session:
         for bank, count in service.list_banks(session):
             table.add_row(bank.name, bank.kind, str(count), "yes" if bank.enabled else "no", str(bank.pdq_threshold),
                           bank.source or "-", bank.licence or "-",
@@ -104,7 +94,7 @@ def list_banks() -> None:
 @banks_app.command("reindex")
 def reindex() -> None:
     """Rebuild the PDQ index file from the banks and swap it in for every matcher process."""
-    with console.status("Building the PDQ index"), _database().unit_of_work() as session:
+    with console.status("Building the PDQ index"), database().unit_of_work() as session:
         count = Matcher(get_settings().data_dir).reindex(session)
     typer.echo(f"indexed {count} PDQ hashes")
 
@@ -138,7 +128,7 @@ def match_command(paths: list[Path] = typer.Argument(None, help="Files or folder
     """Match files or hashes against the enabled banks; one JSON line per query."""
     if (hashes is None) == (not paths):
         raise typer.BadParameter("give FILES or --hashes FILE")
-    with _database().unit_of_work() as session:
+    with database().unit_of_work() as session:
         matcher = Matcher(get_settings().data_dir)
         if hashes is not None:
             pairs = []

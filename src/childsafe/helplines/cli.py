@@ -11,9 +11,7 @@ from rich.progress import Progress
 
 from childsafe.core.audit import CLI_ACTOR
 from childsafe.core.errors import ChildSafeError
-from childsafe.core.settings import get_settings
-from childsafe.db import migrate
-from childsafe.db.engine import Database
+from childsafe.console import database
 from childsafe.helplines import service
 from childsafe.helplines.dataset import RecordError, validate_all, validate_record
 from childsafe.helplines.formats import MAX_BYTES, FormatError, format_for
@@ -64,11 +62,6 @@ def validate(paths: list[Path] = typer.Argument(None, help="Files to check; defa
     typer.echo(f"ok: {len(raws)} records, {len(countries)} countries")
 
 
-def _database() -> Database:
-    database = Database(get_settings().effective_database_url)
-    migrate.upgrade(database)
-    return database
-
 
 @app.command("import")
 def import_(path: Path = typer.Argument(None, help="JSON or CSV file; omit with --bundled."),
@@ -80,7 +73,7 @@ def import_(path: Path = typer.Argument(None, help="JSON or CSV file; omit with 
         raise typer.BadParameter("give a PATH or --bundled, not both")
     raws = service.bundled_raw() if bundled else _read(path, fmt)
     try:
-        with console.status(f"Importing {len(raws)} records"), _database().unit_of_work() as session:
+        with console.status(f"Importing {len(raws)} records"), database().unit_of_work() as session:
             summary = service.import_records(session, raws, actor=CLI_ACTOR, replace=replace,
                                              source="bundled" if bundled else str(path))
     except ChildSafeError as exc:
@@ -95,7 +88,7 @@ def export(fmt: str = typer.Option("json", "--format", help="json or csv."),
            output: Path = typer.Option(None, "--output", "-o", help="File to write; default: standard output.")
            ) -> None:
     """Write the directory as JSON or CSV."""
-    with _database().unit_of_work() as session:
+    with database().unit_of_work() as session:
         text = format_for(fmt).write(service.list_records(session))
     if output:
         output.write_text(text, encoding="utf-8")
@@ -107,7 +100,7 @@ def export(fmt: str = typer.Option("json", "--format", help="json or csv."),
 @app.command()
 def countries() -> None:
     """List covered countries with their number of helplines."""
-    with _database().unit_of_work() as session:
+    with database().unit_of_work() as session:
         rows = service.list_countries(session)
     for c in rows:
         typer.echo(f"{c.code}\t{c.helplines}\t{'116111' if c.child_116111 else ''}\t{','.join(c.channels)}")

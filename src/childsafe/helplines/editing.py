@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from childsafe.core.errors import InvalidInputError
+from childsafe.http.forms import pipe_rows
 from childsafe.helplines.dataset import HelplineRecord
 
 
@@ -20,31 +21,19 @@ def _tristate(value: str, field: str) -> bool | None:
     raise InvalidInputError(f"{value!r} is not yes, no or unknown", field=field)
 
 
-def _rows(text: str, field: str, width: int) -> list[list[str]]:
-    rows = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        cells = [c.strip() for c in line.split("|")]
-        if len(cells) > width:
-            raise InvalidInputError(f"line {number} has more than {width} parts separated by |", field=field)
-        rows.append(cells + [""] * (width - len(cells)))
-    return rows
-
-
 def form_to_record(values: dict[str, str]) -> dict[str, Any]:
     age = values.get("age_max", "").strip()
     if age and not age.isdigit():
         raise InvalidInputError(f"{age!r} is not a whole number", field="age_max")
     contacts = []
-    for channel, value, hours, note in _rows(values.get("contacts", ""), "contacts", 4):
+    for channel, value, hours, note in pipe_rows(values.get("contacts", ""), "contacts", 4):
         contact: dict[str, Any] = {"channel": channel, "value": value}
         if hours:
             contact["hours"] = hours
         if note:
             contact["note"] = note
         contacts.append(contact)
-    sources = [{"url": url, "title": title} for url, title in _rows(values.get("sources", ""), "sources", 2)]
+    sources = [{"url": url, "title": title} for url, title in pipe_rows(values.get("sources", ""), "sources", 2)]
     return {
         "id": values.get("id", "").strip(), "country": values.get("country", "").strip().upper(),
         "name": values.get("name", ""), "organisation": values.get("organisation", ""),
