@@ -42,8 +42,19 @@ class Assignment:
     by_address: dict[str, int] = field(default_factory=dict)
     by_network: list[tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, int]] = field(default_factory=list)
     by_token: dict[str, int] = field(default_factory=dict)
+    _seen: dict[str, int] = field(default_factory=dict, repr=False)
 
     def profile_for(self, address: str) -> int:
+        hit = self._seen.get(address)
+        if hit is not None:
+            return hit
+        hit = self._resolve(address)
+        if len(self._seen) > 100_000:
+            self._seen.clear()
+        self._seen[address] = hit
+        return hit
+
+    def _resolve(self, address: str) -> int:
         hit = self.by_address.get(address)
         if hit is not None:
             return hit
@@ -83,8 +94,9 @@ class Engine:
         self.usage = UsageTracker()
         self.temporary: dict[int, dict[str, float]] = {}  # profile -> domain -> expiry (epoch seconds)
         self.counts: dict[tuple[int, str, str], int] = {}  # (profile, category, day) -> queries
-        self._answers: OrderedDict[tuple[str, int, int], tuple[float, bytes]] = OrderedDict()
-        self._decisions: dict[tuple[int, str], tuple[Decision, dict[str, str]]] = {}
+        self._answers: OrderedDict[tuple[str, int, bool, str], tuple[float, bytes]] = OrderedDict()
+        self._decisions: dict[tuple[int, str], tuple[Decision, dict[str, str]]] = {}  # time-independent
+        self._timed: dict[tuple[int, str], tuple[Decision, dict[str, str]]] = {}  # valid for the current minute
         self._decision_minute = -1
         self._zones: dict[str, ZoneInfo] = {}
 
@@ -96,30 +108,37 @@ class Engine:
         return self.clock.now().astimezone(zone)
 
     def decision(self, profile_id: int, name: str) -> tuple[Decision, dict[str, str]]:
-        now = self.clock.now().timestamp()
-        minute = int(now // 60)
-        if minute != self._decision_minute:  # schedules and budgets move with the clock
-            self._decisions.clear()
-            self._decision_minute = minute
-        key = (profile_id, name)
+        """The decision for a name, cached: for good when the profile has no time rules, else for the minute."""
+        profile = self.profiles.get(profile_id) or self.profiles[self.assignment.default_profile]
+        key = (profile.id, name)
         hit = self._decisions.get(key)
         if hit is not None:
             return hit
-        profile = self.profiles.get(profile_id) or self.profiles[self.assignment.default_profile]
+        now = self.clock.now().timestamp()
+        timed = bool(profile.schedules or profile.budgets or self.temporary.get(profile.id))
+        if timed:
+            minute = int(now // 60)
+            if minute != self._decision_minute:  # schedules, budgets and grants move with the clock
+                self._timed.clear()
+                self._decision_minute = minute
+            hit = self._timed.get(key)
+            if hit is not None:
+                return hit
         local = self._local(profile)
         categories = self.lists.categories(name)
         temporary = frozenset(d for d, exp in self.temporary.get(profile.id, {}).items() if exp > now)
         used = self.usage.used(profile.id, local) if profile.budgets else None
         result = (decide(profile, name, categories, local, used, temporary), categories)
-        if not profile.budgets:
-            if len(self._decisions) > 200_000:
-                self._decisions.clear()
-            self._decisions[key] = result
+        cache = self._timed if timed else self._decisions
+        if len(cache) > 200_000:
+            cache.clear()
+        cache[key] = result
         return result
 
     def grant(self, profile_id: int, domain: str, until: float) -> None:
         self.temporary.setdefault(profile_id, {})[domain] = until
         self._decisions.clear()
+        self._timed.clear()
 
     # ---- queries ------------------------------------------------------------------------------------------
     def handle(self, data: bytes, client: str, profile_id: int | None = None) -> bytes | Forward | None:
@@ -141,7 +160,8 @@ class Engine:
             cached = self.cached(query)
             return cached if cached is not None else Forward(query)
         if decision.action == "cname":
-            return Forward(query, decision.target)
+            cached = self.cached(query, decision.target)
+            return cached if cached is not None else Forward(query, decision.target)
         if decision.action == "nxdomain":
             return wire.response(query, wire.RCODE_NXDOMAIN)
         return self.block_reply(query)
@@ -171,8 +191,8 @@ class Engine:
         return wire.response(query, wire.RCODE_NOERROR, answers)
 
     # ---- the answer cache -----------------------------------------------------------------------------------
-    def cached(self, query: wire.Query) -> bytes | None:
-        key = (query.name, query.qtype, query.dnssec_ok)
+    def cached(self, query: wire.Query, variant: str = "") -> bytes | None:
+        key = (query.name, query.qtype, query.dnssec_ok, variant)
         hit = self._answers.get(key)
         if hit is None:
             return None
@@ -183,12 +203,13 @@ class Engine:
         # body is the reply after its question; the client's own id and question (with its case) go in front
         return wire.HEADER.pack(query.id, *wire.HEADER.unpack_from(body)[1:]) + query.question + body[12:]
 
-    def store(self, query: wire.Query, reply: bytes, ttl: int | None) -> None:
+    def store(self, query: wire.Query, reply: bytes, ttl: int | None, variant: str = "") -> None:
+        """Keep an answer for its TTL; `variant` separates rewritten answers (a safe-search target) from plain ones."""
         if ttl is None or ttl <= 0:
             return
         header = reply[:12]
         body = header + reply[12 + len(query.question):]
-        key = (query.name, query.qtype, query.dnssec_ok)
+        key = (query.name, query.qtype, query.dnssec_ok, variant)
         self._answers[key] = (time.monotonic() + min(ttl, 3600), body)
         self._answers.move_to_end(key)
         while len(self._answers) > self.config.cache_size:
@@ -197,3 +218,4 @@ class Engine:
     def clear_caches(self) -> None:
         self._answers.clear()
         self._decisions.clear()
+        self._timed.clear()

@@ -28,15 +28,22 @@ class WebFiltering:
         self._lock = threading.Lock()
         self._resolver: Resolver | None = None
         self._started_upstreams = False
+        self._version: tuple[object, ...] | None = None
 
     def mark_stale(self) -> None:
         self._loaded = 0.0
+        self._version = None
 
     def engine(self) -> Engine:
         with self._lock:
             if self._engine is None or time.monotonic() - self._loaded > STALE_SECONDS:
                 with self.database.unit_of_work() as session:
+                    version = service.runtime_version(session)
+                    if self._engine is not None and version == self._version:
+                        self._loaded = time.monotonic()
+                        return self._engine
                     runtime = service.load_runtime(session, self.data_dir, self.clock)
+                self._version = version
                 if self._engine is None:
                     self._engine = Engine(runtime.profiles, runtime.assignment, runtime.lists, EngineConfig(),
                                           self.clock)

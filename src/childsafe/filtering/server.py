@@ -134,8 +134,10 @@ class Resolver:
             return wire.response(query, wire.RCODE_SERVFAIL)
         records = [cname] + [wire.record(wire.encode_name(owner), rtype, ttl, rdata, rclass)
                              for owner, rtype, rclass, ttl, rdata in parsed.answers]
-        return wire.response(query, wire.RCODE_NOERROR if parsed.rcode != wire.RCODE_NXDOMAIN else parsed.rcode,
-                             records)
+        reply = wire.response(query, wire.RCODE_NOERROR if parsed.rcode != wire.RCODE_NXDOMAIN else parsed.rcode,
+                              records)
+        self.engine.store(query, reply, min(300, parsed.min_ttl if parsed.min_ttl is not None else 60), target)
+        return reply
 
     async def answer(self, data: bytes, client: str, profile_id: int | None = None) -> bytes | None:
         result = self.engine.handle(data, client, profile_id)

@@ -397,6 +397,17 @@ def to_policy(row: FilterProfile, default_blocked: set[str]) -> Profile:
         block_mode=row.block_mode, bypass_protection=row.bypass_protection)
 
 
+def runtime_version(session: Session) -> tuple[object, ...]:
+    """Changes whenever anything the resolver runs with changes: profiles, devices, grants, lists."""
+    from sqlalchemy import func  # noqa: PLC0415
+
+    queries = (select(func.count(), func.max(FilterProfile.updated_at)),
+               select(func.count(), func.max(Device.id)),
+               select(func.count(), func.max(AccessRequest.decided_at)).where(AccessRequest.status == "granted"),
+               select(func.count(), func.max(FilterList.imported_at)))
+    return tuple(value for query in queries for value in session.execute(query).one())
+
+
 def load_runtime(session: Session, data_dir: Path, clock: Clock | None = None) -> Runtime:
     lists = list_lists(session)
     default_blocked = {c for row in lists if row.block_by_default for c, u in row.categories.items() if u == "black"}
