@@ -22,8 +22,8 @@ Guardian = Annotated[Principal, require(Permission.FILTERING_MANAGE)]
 DNS_MESSAGE = "application/dns-message"
 
 
-def _stale(request: Request) -> None:
-    request.app.state.filtering.mark_stale()
+def _stale(request: Request, session: DbSession) -> None:
+    request.app.state.filtering.changed(session)
 
 
 @router.get("/lists", operation_id="filtering-lists", summary="Imported lists with source, licence and size")
@@ -43,7 +43,7 @@ def create_profile(request: Request, session: DbSession, principal: Guardian,
                    profile: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
     check_csrf(request, principal, None)
     row = service.save_profile(session, profile, principal=principal, clock=app_context(request).clock)
-    _stale(request)
+    _stale(request, session)
     return service.profile_document(row)
 
 
@@ -58,7 +58,7 @@ def update_profile(profile_id: int, request: Request, session: DbSession, princi
     check_csrf(request, principal, None)
     row = service.save_profile(session, profile, principal=principal, profile_id=profile_id,
                                clock=app_context(request).clock)
-    _stale(request)
+    _stale(request, session)
     return service.profile_document(row)
 
 
@@ -66,7 +66,7 @@ def update_profile(profile_id: int, request: Request, session: DbSession, princi
 def delete_profile(profile_id: int, request: Request, session: DbSession, principal: Guardian) -> None:
     check_csrf(request, principal, None)
     service.delete_profile(session, profile_id, principal=principal, clock=app_context(request).clock)
-    _stale(request)
+    _stale(request, session)
 
 
 @router.post("/profiles/{profile_id}/devices", operation_id="filtering-add-device", status_code=201)
@@ -75,7 +75,7 @@ def add_device(profile_id: int, request: Request, session: DbSession, principal:
     check_csrf(request, principal, None)
     row = service.add_device(session, profile_id, name=device.get("name", ""), network=device.get("network"),
                              principal=principal, clock=app_context(request).clock)
-    _stale(request)
+    _stale(request, session)
     return {"id": row.id, "name": row.name, "network": row.network, "doh_path": f"/dns-query/{row.doh_token}"}
 
 
@@ -83,7 +83,7 @@ def add_device(profile_id: int, request: Request, session: DbSession, principal:
 def remove_device(device_id: int, request: Request, session: DbSession, principal: Guardian) -> None:
     check_csrf(request, principal, None)
     service.remove_device(session, device_id, principal=principal, clock=app_context(request).clock)
-    _stale(request)
+    _stale(request, session)
 
 
 @router.get("/requests", operation_id="filtering-list-requests")
@@ -99,7 +99,7 @@ def decide_request(request_id: int, request: Request, session: DbSession, princi
     check_csrf(request, principal, None)
     row = service.decide_request(session, request_id, grant=grant, minutes=minutes, principal=principal,
                                  clock=app_context(request).clock)
-    _stale(request)
+    _stale(request, session)
     return {"id": row.id, "status": row.status, "expires_at": row.expires_at}
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import ipaddress
-import multiprocessing
-import signal
+import os
+import sys
 from pathlib import Path
 
 import typer
@@ -17,15 +15,12 @@ from childsafe.core.audit import CLI_ACTOR
 from childsafe.core.errors import ChildSafeError
 from childsafe.console import database, fail
 from childsafe.core.settings import get_settings
-from childsafe.db.engine import Database
 from childsafe.filtering import liststore, rpz, service
-from childsafe.filtering.engine import Engine, EngineConfig
-from childsafe.filtering.server import DnsServer, Resolver, Upstream, parse_hostport
+from childsafe.filtering.server import parse_hostport
 
 lists_app = typer.Typer(help="Blocklists: import, update, show.", no_args_is_help=True)
 filtering_app = typer.Typer(help="Network protection.", no_args_is_help=True)
 console = Console(stderr=True)
-RELOAD_SECONDS = 15
 
 
 
@@ -46,6 +41,7 @@ def import_list(source: str = typer.Argument(..., help="A file or folder, or an 
                                       category=category, licence=licence, attribution=attribution, actor=CLI_ACTOR)
             typer.echo(f"{row.name}: {row.entries} domains in {len(row.categories)} categories "
                        f"({row.skipped} entries not expressible in DNS skipped)")
+            service.publish(session, settings.data_dir)  # running DNS workers pick the new list up
     except ChildSafeError as exc:
         fail(exc)
 
@@ -58,6 +54,7 @@ def update(name: str = typer.Argument(None, help="Only this list.")) -> None:
             for list_name, outcome in service.update_lists(session, data_dir=get_settings().data_dir, name=name,
                                                            actor=CLI_ACTOR):
                 typer.echo(f"{list_name}: {outcome}")
+            service.publish(session, get_settings().data_dir)
     except ChildSafeError as exc:
         fail(exc)
 
@@ -73,63 +70,6 @@ def show() -> None:
     Console().print(table)
 
 
-def _engine(data_dir: Path, config: EngineConfig) -> Engine:
-    with database().unit_of_work() as session:
-        runtime = service.load_runtime(session, data_dir)
-    engine = Engine(runtime.profiles, runtime.assignment, runtime.lists, config)
-    engine.temporary = runtime.grants
-    return engine
-
-
-async def _reload_forever(engine: Engine, data_dir: Path) -> None:
-    version: tuple[object, ...] | None = None
-    fresh = Database(get_settings().effective_database_url)
-    while True:
-        await asyncio.sleep(RELOAD_SECONDS)
-        try:
-            with fresh.unit_of_work() as session:
-                if engine.counts:
-                    service.add_counts(session, engine.counts)
-                    engine.counts = {}
-                service.purge(session, engine.clock.now())  # block-page requests and counts expire
-                current = service.runtime_version(session)
-                if current == version:
-                    continue  # nothing changed: keep the caches warm
-                runtime = service.load_runtime(session, data_dir)
-                version = current
-        except Exception as exc:  # noqa: BLE001  (keep answering with the last good policy)
-            console.print(f"[yellow]reload failed, keeping the current policy:[/yellow] {exc}")
-            continue
-        for index, _ in engine.lists.indexes:
-            index.close()
-        engine.profiles, engine.assignment, engine.lists = runtime.profiles, runtime.assignment, runtime.lists
-        engine.temporary = runtime.grants
-        engine.clear_caches()
-
-
-def _worker(listen: list[tuple[str, int]], upstreams: list[tuple[str, int]], data_dir: Path,
-            config: EngineConfig) -> None:
-    async def main() -> None:
-        engine = _engine(data_dir, config)
-        server = DnsServer(Resolver(engine, [Upstream(h, p) for h, p in upstreams]), listen)
-        await server.start()
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        reloader = asyncio.ensure_future(_reload_forever(engine, data_dir))
-        await stop.wait()
-        reloader.cancel()
-        await server.close()
-
-    try:
-        import uvloop  # noqa: PLC0415  (a faster event loop for UDP; optional)
-    except ImportError:
-        asyncio.run(main())
-    else:
-        uvloop.run(main())
-
-
 def dns(listen: list[str] = typer.Option(["127.0.0.1:5353"], "--listen", help="Address:port; repeatable."),
         upstream: list[str] = typer.Option(["9.9.9.9"], "--upstream", help="Resolver address[:port]; repeatable."),
         block_address: str = typer.Option("0.0.0.0", help="IPv4 address of the block page (this server)."),
@@ -140,25 +80,26 @@ def dns(listen: list[str] = typer.Option(["127.0.0.1:5353"], "--listen", help="A
     try:
         addresses = [parse_hostport(item, 53) for item in listen]
         upstreams = [parse_hostport(item, 53) for item in upstream]
-        block4 = ipaddress.IPv4Address(block_address).packed
-        block6 = ipaddress.IPv6Address(block_address6).packed if block_address6 else None
+        ipaddress.IPv4Address(block_address)
+        if block_address6:
+            ipaddress.IPv6Address(block_address6)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
-    config = EngineConfig(block_ipv4=block4, block_ipv6=block6, count_queries=count_queries)
-    data_dir = get_settings().data_dir
-    database().dispose()  # migrate once before the workers start
+    settings = get_settings()
+    with database().unit_of_work() as session:
+        path = service.publish(session, settings.data_dir)
     console.print(f"ChildSafe DNS on {', '.join(f'{h}:{p}' for h, p in addresses)} -> "
                   f"{', '.join(f'{h}:{p}' for h, p in upstreams)} ({workers} worker(s))")
-    if workers == 1:
-        _worker(addresses, upstreams, data_dir, config)
-        return
-    processes = [multiprocessing.Process(target=_worker, args=(addresses, upstreams, data_dir, config))
-                 for _ in range(workers)]
-    for process in processes:
-        process.start()
-    with contextlib.suppress(KeyboardInterrupt):
-        for process in processes:
-            process.join()
+    command = [sys.executable, "-m", "childsafe.filtering.worker", "--snapshot", str(path),
+               "--block-address", block_address, "--workers", str(workers)]
+    command += [arg for item in listen for arg in ("--listen", item)]
+    command += [arg for item in upstream for arg in ("--upstream", item)]
+    if block_address6:
+        command += ["--block-address6", block_address6]
+    if count_queries:
+        command.append("--count-queries")
+    sys.stdout.flush()
+    os.execv(sys.executable, command)  # the lean worker replaces this process: no database stack stays resident
 
 
 @filtering_app.command("export-rpz")

@@ -34,10 +34,16 @@ class WebFiltering:
         self._loaded = 0.0
         self._version = None
 
+    def changed(self, session: object) -> None:
+        """After a change: rewrite the DNS workers' snapshot and reload this process's engine on next use."""
+        service.publish(session, self.data_dir, self.clock)  # type: ignore[arg-type]
+        self.mark_stale()
+
     def engine(self) -> Engine:
         with self._lock:
             if self._engine is None or time.monotonic() - self._loaded > STALE_SECONDS:
                 with self.database.unit_of_work() as session:
+                    service.ingest_counts(session, self.data_dir, self.clock.now())
                     version = service.runtime_version(session)
                     if self._engine is not None and version == self._version:
                         self._loaded = time.monotonic()

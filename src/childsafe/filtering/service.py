@@ -408,6 +408,37 @@ def runtime_version(session: Session) -> tuple[object, ...]:
     return tuple(value for query in queries for value in session.execute(query).one())
 
 
+def publish(session: Session, data_dir: Path, clock: Clock | None = None) -> Path:
+    """Write the snapshot DNS workers run with (see snapshot.py) from the current state; returns its path."""
+    from childsafe.filtering import snapshot  # noqa: PLC0415
+
+    runtime = load_runtime(session, data_dir, clock)
+    lists = [(liststore.index_path(data_dir, row.name), row.categories) for row in list_lists(session)]
+    path = snapshot.path_for(data_dir)
+    snapshot.write(path, runtime.profiles, runtime.assignment, lists, runtime.grants)
+    for index, _ in runtime.lists.indexes:
+        index.close()
+    return path
+
+
+def ingest_counts(session: Session, data_dir: Path, now: datetime) -> int:
+    """Fold the per-category counts DNS workers wrote into the database, then expire old data."""
+    import json  # noqa: PLC0415
+
+    total = 0
+    for path in sorted((data_dir / "filtering").glob("counts-*.json")):
+        try:
+            entries = json.loads(path.read_text(encoding="utf-8"))
+            counts = {(int(p), str(label), str(day)): int(n) for p, label, day, n in entries}
+        except (OSError, ValueError, TypeError):
+            continue
+        add_counts(session, counts)
+        total += sum(counts.values())
+        path.unlink(missing_ok=True)
+    purge(session, now)
+    return total
+
+
 def load_runtime(session: Session, data_dir: Path, clock: Clock | None = None) -> Runtime:
     lists = list_lists(session)
     default_blocked = {c for row in lists if row.block_by_default for c, u in row.categories.items() if u == "black"}

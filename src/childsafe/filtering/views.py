@@ -160,7 +160,7 @@ async def save_profile(request: Request, lang: Language, principal: Guardian, se
         devices = service.get_profile(session, profile_id, principal).devices if profile_id else []
         return _edit(request, session, values, profile_id=profile_id, devices=devices, error=exc.message,
                      error_field=exc.field, status=exc.status)
-    request.app.state.filtering.mark_stale()
+    request.app.state.filtering.changed(session)
     return RedirectResponse(f"/filtering/profiles/{row.id}?lang={lang}", status_code=303)
 
 
@@ -176,7 +176,7 @@ def add_device(profile_id: int, request: Request, lang: Language, principal: Gua
         row = service.get_profile(session, profile_id, principal)
         return _edit(request, session, profile_to_form(service.profile_document(row)), profile_id=row.id,
                      devices=row.devices, error=exc.message, error_field=exc.field, status=exc.status)
-    request.app.state.filtering.mark_stale()
+    request.app.state.filtering.changed(session)
     return RedirectResponse(f"/filtering/profiles/{profile_id}?lang={lang}", status_code=303)
 
 
@@ -185,7 +185,7 @@ def remove_device(device_id: int, request: Request, lang: Language, principal: G
                   csrf_token: Annotated[str, Form()] = "") -> Response:
     check_csrf(request, principal, csrf_token)
     service.remove_device(session, device_id, principal=principal, clock=app_context(request).clock)
-    request.app.state.filtering.mark_stale()
+    request.app.state.filtering.changed(session)
     return RedirectResponse(f"/filtering?lang={lang}", status_code=303)
 
 
@@ -196,7 +196,7 @@ def decide(request_id: int, request: Request, lang: Language, principal: Guardia
     check_csrf(request, principal, csrf_token)
     service.decide_request(session, request_id, grant=decision == "grant", minutes=minutes, principal=principal,
                            clock=app_context(request).clock)
-    request.app.state.filtering.mark_stale()
+    request.app.state.filtering.changed(session)
     return RedirectResponse(f"/filtering?lang={lang}", status_code=303)
 
 
