@@ -70,3 +70,23 @@ def test_empty_and_damaged_files(tmp_path: Path) -> None:
     (tmp_path / "x.idx").write_bytes(b"pickle? no." * 10)
     with pytest.raises(PdqIndexError):
         PdqIndex(tmp_path / "x.idx")
+
+
+def test_large_layout_is_exact_too(tmp_path: Path) -> None:
+    hashes = RNG.integers(0, 256, size=(30_000, 32), dtype=np.uint8)
+    build(tmp_path / "large.idx", hashes, np.arange(1, 30_001, dtype=np.uint32), layout=1)
+    index = PdqIndex(tmp_path / "large.idx")
+    assert index.layout_id == 1
+    for distance in range(0, 41):
+        for _ in range(4):
+            i = int(RNG.integers(len(hashes)))
+            found = dict(index.search(array_to_hex(flipped(hashes[i], distance))))
+            assert (found.get(i + 1) == distance) if distance <= 31 else (i + 1 not in found)
+
+
+def test_slot_values_follow_the_hex_digits() -> None:
+    from childsafe.hashmatch.pdqindex import LAYOUTS, hex_to_array, slot_values
+
+    row = hex_to_array(["abcdef01" + "0" * 56])
+    assert slot_values(row, LAYOUTS[0])[0, :2].tolist() == [0xABCD, 0xEF01]
+    assert slot_values(row, LAYOUTS[1])[0, 0] == 0xABCDEF
