@@ -34,7 +34,7 @@ included), and checks that deleted ids disappear. A freshly opened index then ge
 Targets, printed beside the figures: at 10M hashes ChildSafe answers at least 10x PDQIndex's queries per second;
 it needs at most 1.5x the raw 32 bytes a hash; adding 100,000 hashes takes under a second.
 
-Run it small first, then with the defaults (1M and 10M; about 15 minutes on two cores, most of it PDQIndex):
+Run it small first, then with the defaults (1M and 10M: five to eight minutes on two cores, half of it PDQIndex):
 
     .venv/bin/pip install threatexchange faiss-cpu      # benchmark-only peers, not project dependencies
     .venv/bin/python benchmarks/pdq_index.py --sizes 100000

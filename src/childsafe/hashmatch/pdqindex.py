@@ -236,7 +236,13 @@ class PdqIndex:
         self._delta_hashes = np.concatenate([self._delta_hashes, np.asarray(hashes, dtype=np.uint8)])
         self._delta_ids = np.concatenate([self._delta_ids, np.asarray(ids, dtype="<u4")])
         if len(self._delta_ids) >= SEGMENT_AT:
-            self._segments.append(_Segment.in_memory(self._delta_hashes, self._delta_ids))
+            hashes, ids = self._delta_hashes, self._delta_ids
+            # merge like an LSM tree: a segment no bigger than twice the new one is folded into it, so many
+            # small feeds leave O(log n) segments for queries to probe, at O(n log n) total building cost
+            while self._segments and self._segments[-1].count <= 2 * len(ids):
+                last = self._segments.pop()
+                hashes, ids = np.concatenate([last.hashes, hashes]), np.concatenate([last.ids, ids])
+            self._segments.append(_Segment.in_memory(hashes, ids))
             self._delta_hashes = np.zeros((0, 32), dtype=np.uint8)
             self._delta_ids = np.zeros(0, dtype="<u4")
 

@@ -90,3 +90,13 @@ def test_slot_values_follow_the_hex_digits() -> None:
     row = hex_to_array(["abcdef01" + "0" * 56])
     assert slot_values(row, LAYOUTS[0])[0, :2].tolist() == [0xABCD, 0xEF01]
     assert slot_values(row, LAYOUTS[1])[0, 0] == 0xABCDEF
+
+
+def test_many_small_feeds_stay_few_segments_and_exact() -> None:
+    index = PdqIndex()
+    extra = RNG.integers(0, 256, size=(40_000, 32), dtype=np.uint8)
+    for i in range(0, 40_000, 500):
+        index.add(extra[i:i + 500], np.arange(i + 1, i + 501, dtype=np.uint32))
+    assert len(index._segments) <= 4  # noqa: SLF001  (merged, not one per feed)
+    for i in range(0, 40_000, 997):
+        assert dict(index.search(array_to_hex(flipped(extra[i], 25)))).get(i + 1) == 25
