@@ -129,3 +129,31 @@ def test_runtime_applies_profiles_devices_and_grants(database: Database, data_di
     assert "games.example" in runtime.grants[profile.id]
     default = runtime.profiles[0]
     assert "social_networks" in default.blocked_categories  # the under-13 preset
+
+
+def test_import_from_an_http_url(database: Database, data_dir: Path, clock: FixedClock, tmp_path: Path) -> None:
+    import functools
+    import threading
+    from http.server import HTTPServer, SimpleHTTPRequestHandler
+
+    (tmp_path / "www").mkdir()
+    (tmp_path / "www" / "hosts.txt").write_text("0.0.0.0 served.example\n")
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path / "www"))
+    handler.log_message = lambda *a: None  # type: ignore[method-assign]
+    server = HTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/hosts.txt"
+        with database.unit_of_work() as session:
+            row = service.import_list(session, data_dir=data_dir, fmt="hosts", source=url, name="remote",
+                                      actor=CLI_ACTOR, clock=clock)
+            assert row.entries == 1 and row.source == url
+            with pytest.raises(InvalidInputError, match="larger than"):
+                service.import_list(session, data_dir=data_dir, fmt="hosts", source=url, name="tiny",
+                                    actor=CLI_ACTOR, clock=clock, max_bytes=5)
+            with pytest.raises(InvalidInputError, match="cannot download"):
+                service.import_list(session, data_dir=data_dir, fmt="hosts", source=url + ".missing",
+                                    name="gone", actor=CLI_ACTOR, clock=clock)
+    finally:
+        server.shutdown()
+    assert liststore.open_index(data_dir, "remote").match("www.served.example") == {"remote"}
