@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from starlette.formparsers import MultiPartParser
 from fastapi.staticfiles import StaticFiles
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
@@ -22,6 +23,8 @@ from childsafe.hashmatch import api as hashmatch_api
 from childsafe.hashmatch.matcher import Matcher
 from childsafe.hashmatch.worker import webhook_lifespan
 from childsafe.helplines import api as helplines_api
+from childsafe.reports import api as reports_api
+from childsafe.reports import views as reports_views
 from childsafe.helplines import service as helplines_service
 from childsafe.helplines import views as helplines_views
 from childsafe.http import errors, templating
@@ -29,7 +32,11 @@ from childsafe.http.context import AppContext
 from childsafe.http.deps import Language, MaybePrincipal
 from childsafe.http.middleware import security_headers
 
-FEATURE_TEMPLATE_PACKAGES = ("childsafe.accounts", "childsafe.helplines", "childsafe.filtering")
+# Uploaded pictures (reports) stay in memory: never spooled to a temporary file on disk.
+MultiPartParser.spool_max_size = 11 * 1024 * 1024
+
+FEATURE_TEMPLATE_PACKAGES = ("childsafe.accounts", "childsafe.helplines", "childsafe.filtering",
+                             "childsafe.reports")
 
 
 def prepare_database(database: Database, settings: Settings) -> None:
@@ -71,6 +78,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.include_router(filtering_api.doh_router)
     app.include_router(filtering_views.router)
     app.include_router(hashmatch_api.router)
+    app.include_router(reports_api.router)
+    app.include_router(reports_views.router)
 
     @app.get("/", include_in_schema=False, response_class=HTMLResponse)
     def home(request: Request, lang: Language, principal: MaybePrincipal) -> HTMLResponse:

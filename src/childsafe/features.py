@@ -7,6 +7,7 @@ MODEL_MODULES = (
     "childsafe.helplines.models",
     "childsafe.filtering.models",
     "childsafe.hashmatch.models",
+    "childsafe.reports.models",
 )
 
-FEATURES = ("accounts", "helplines", "filtering", "hashmatch")
+FEATURES = ("accounts", "helplines", "filtering", "hashmatch", "reports")

@@ -460,3 +460,20 @@ def load_runtime(session: Session, data_dir: Path, clock: Clock | None = None) -
                     assignment.by_network.append((network, row.id))
     now = (clock or SystemClock()).now()
     return Runtime(profiles, assignment, listset, active_grants(session, now))
+
+
+def categories_for(session: Session, data_dir: Path, domain: str) -> dict[str, str]:
+    """Which list categories name this domain (or a parent), for other features' checks (reports' intake)."""
+    try:
+        name = normalise(domain)
+    except DomainError:
+        return {}
+    found: dict[str, str] = {}
+    for row in list_lists(session):
+        path = liststore.index_path(data_dir, row.name)
+        if path.exists():
+            index = liststore.open_index(data_dir, row.name)
+            for category in index.match(name):
+                found[category] = row.categories.get(category, "black")
+            index.close()
+    return found

@@ -221,3 +221,36 @@ def deliver_pending(session: Session, client: httpx.Client, now: datetime, limit
 
 def purge_tombstones(session: Session, before: datetime) -> None:
     session.execute(delete(SignalTombstone).where(SignalTombstone.deleted_at < before))
+
+
+# ---- for other features (reports) ---------------------------------------------------------------------------
+
+_MATCHERS: dict[str, Any] = {}
+
+
+def canonical_url(url: str) -> str:
+    """The canonical form hotlines compare URLs in; raises InvalidInputError naming the problem."""
+    from childsafe.hashmatch import urls  # noqa: PLC0415
+
+    try:
+        return urls.canonical(url)
+    except urls.UrlError as exc:
+        raise InvalidInputError(str(exc), field="url") from None
+
+
+def check_content(session: Session, data_dir: Any, *, media: bytes | None, url: str | None,
+                  actor: Actor) -> dict[str, Any]:
+    """Hash media in memory and match it and a URL against the enabled banks; the media is not kept."""
+    from childsafe.hashmatch.matcher import Matcher  # noqa: PLC0415
+    from childsafe.hashmatch.signals import Hashed, hash_media  # noqa: PLC0415
+
+    matcher = _MATCHERS.get(str(data_dir))
+    if matcher is None:
+        matcher = _MATCHERS[str(data_dir)] = Matcher(data_dir)
+    queries = hash_media(media) if media else []
+    if url:
+        queries.append(Hashed("url", f"exact:{url}"))
+    results = matcher.match(session, queries, actor=actor) if queries else []
+    hashes = {r.signal_type: r.value for r in results if r.signal_type in ("md5", "sha256", "pdq")}
+    matches = [{"signal_type": r.signal_type, **m} for r in results for m in r.matches]
+    return {"hashes": hashes, "matches": matches}

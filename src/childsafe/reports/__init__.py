@@ -1,0 +1,1 @@
+"""Reporting and case handling: public reports (children and adults), intake checks, the analysts' queue."""

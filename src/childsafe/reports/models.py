@@ -1,0 +1,38 @@
+"""Tables for reports and their case state (timestamps for notice-and-takedown statistics)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from childsafe.db.base import Base, UTCDateTime
+
+
+class Report(Base):
+    __tablename__ = "report"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)  # shown to the reporter; not guessable
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    language: Mapped[str] = mapped_column(String(5))
+    url: Mapped[str | None] = mapped_column(String(4100), nullable=True)  # canonical form
+    description: Mapped[str] = mapped_column(Text, default="")
+    where_seen: Mapped[str] = mapped_column(String(200), default="")
+    age_band: Mapped[str] = mapped_column(String(10), default="unknown")
+    country: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    contact: Mapped[str | None] = mapped_column(String(254), nullable=True)  # optional; removed by retention
+    media_hashes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # hashes only, never the image
+    checks: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(12), default="new", index=True)
+    claimed_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True)
+    classification: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    hosting_country: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    forwarded_to: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    assessed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    forwarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    analyst_note: Mapped[str] = mapped_column(Text, default="")
