@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.include_router(filtering_views.router)
     app.include_router(hashmatch_api.router)
     app.include_router(reports_api.router)
+    app.include_router(reports_api.contacts_router)
     app.include_router(reports_views.router)
 
     @app.get("/", include_in_schema=False, response_class=HTMLResponse)

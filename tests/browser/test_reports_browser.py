@@ -49,3 +49,20 @@ def test_child_reports_in_spanish_and_an_analyst_works_the_case(browser: Any, li
     analyst.get_by_role("button", name="Mark removed").click()
     analyst.wait_for_selector("h1:has-text('removed')")
     assert axe_violations(analyst) == []
+
+
+def test_counsellor_records_a_contact(browser: Any, live_server: str) -> None:
+    page = new_page(browser)
+    page.goto(f"{live_server}/login?lang=ru")
+    page.fill("#username", "counsellor1")
+    page.fill("#password", "correct horse battery staple")
+    page.locator("main form button").click()
+    page.wait_for_url(re.compile(r".*/account.*"))
+    page.goto(f"{live_server}/contacts?lang=ru")
+    assert axe_violations(page) == []
+    page.select_option("#c-channel", "chat")
+    page.check("#k-violence-cyberbullying")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_selector("[role=status]")
+    assert "violence/cyberbullying" in page.locator("main table").inner_text()
+    assert axe_violations(page) == []

@@ -6,7 +6,7 @@ import base64
 import binascii
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import APIRouter, Body, Depends, Query, Request
 
 from childsafe.accounts.roles import Permission
 from childsafe.accounts.service import Principal
@@ -14,7 +14,7 @@ from childsafe.core.errors import InvalidInputError, RateLimitedError
 from childsafe.core.ratelimit import SlidingWindowLimiter
 from childsafe.http.context import app_context, client_key
 from childsafe.http.deps import DbSession, check_csrf, require, strict_query
-from childsafe.reports import antiabuse, service
+from childsafe.reports import antiabuse, contacts, service, taxonomy
 from childsafe.reports.models import Report
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"], dependencies=[Depends(strict_query)])
@@ -98,3 +98,30 @@ def step(report_id: int, step: str, request: Request, session: DbSession, princi
     else:
         raise InvalidInputError("step is claim, assess, forward, removed, close or reopen", field="step")
     return case_out(row)
+
+
+Counsellor = Annotated[Principal, require(Permission.CONTACTS_WRITE)]
+contacts_router = APIRouter(prefix="/api/v1/contacts", tags=["reports"], dependencies=[Depends(strict_query)])
+
+
+@contacts_router.post("", operation_id="reports-record-contact", status_code=201)
+def record_contact(request: Request, session: DbSession, principal: Counsellor,
+                   contact: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+    check_csrf(request, principal, None)
+    row = contacts.record(session, contact, principal=principal, clock=app_context(request).clock)
+    return {"id": row.id, "recorded_at": row.recorded_at, "taxonomy_version": row.taxonomy_version}
+
+
+@contacts_router.get("/export", operation_id="reports-contacts-export",
+                     summary="A year's contact counts by category, channel, caller, age band and gender")
+def export_contacts(session: DbSession, principal: Counsellor,
+                    year: Annotated[int, Query(ge=2000, le=2100)]) -> dict[str, Any]:
+    return contacts.yearly(session, year)
+
+
+@contacts_router.get("/taxonomy", operation_id="reports-contacts-taxonomy")
+def contact_taxonomy() -> dict[str, Any]:
+    return {"version": taxonomy.VERSION,
+            "categories": {c: {"label": label, "subcategories": subs} for c, (label, subs) in taxonomy.CATEGORIES.items()},
+            "channels": taxonomy.CHANNELS, "callers": taxonomy.CALLERS, "age_bands": taxonomy.AGE_BANDS,
+            "genders": taxonomy.GENDERS, "actions": taxonomy.ACTIONS, "referrals": taxonomy.REFERRALS}

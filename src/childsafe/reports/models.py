@@ -36,3 +36,22 @@ class Report(Base):
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     analyst_note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Contact(Base):
+    """One helpline contact: how, who (age band, gender), what about, what was done. No names."""
+
+    __tablename__ = "helpline_contact_record"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True)
+    taxonomy_version: Mapped[str] = mapped_column(String(10))
+    channel: Mapped[str] = mapped_column(String(12))
+    caller: Mapped[str] = mapped_column(String(20))
+    age_band: Mapped[str] = mapped_column(String(10))
+    gender: Mapped[str] = mapped_column(String(12))
+    categories: Mapped[list[str]] = mapped_column(JSON)
+    actions: Mapped[list[str]] = mapped_column(JSON)
+    referrals: Mapped[list[str]] = mapped_column(JSON)
+    minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)

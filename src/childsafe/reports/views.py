@@ -14,7 +14,7 @@ from childsafe.core.errors import ChildSafeError, InvalidInputError
 from childsafe.http.context import app_context
 from childsafe.http.deps import DbSession, Language, check_csrf, require
 from childsafe.http.templating import render
-from childsafe.reports import antiabuse, service
+from childsafe.reports import antiabuse, contacts, service, taxonomy
 from childsafe.reports.api import limit
 from childsafe.reports.case import AGE_BANDS, CLASSIFICATIONS, DESTINATIONS
 
@@ -102,3 +102,32 @@ async def case_step(report_id: int, request: Request, lang: Language, principal:
                                                      "classifications": CLASSIFICATIONS,
                                                      "destinations": DESTINATIONS}, status_code=exc.status)
     return RedirectResponse(f"/reports/{report_id}?lang={lang}", status_code=303)
+
+
+Counsellor = Annotated[Principal, require(Permission.CONTACTS_WRITE)]
+
+
+def _contacts_page(request: Request, session: DbSession, error: str | None = None, status: int = 200,
+                   saved: bool = False) -> Response:
+    return render(request, "reports/contacts.html", {
+        "contacts": contacts.recent(session), "taxonomy": taxonomy, "error": error, "saved": saved},
+        status_code=status)
+
+
+@router.get("/contacts", response_class=HTMLResponse)
+def contacts_page(request: Request, lang: Language, principal: Counsellor, session: DbSession) -> Response:
+    return _contacts_page(request, session)
+
+
+@router.post("/contacts", response_class=HTMLResponse)
+async def record_contact(request: Request, lang: Language, principal: Counsellor, session: DbSession) -> Response:
+    form = await request.form(max_files=0, max_fields=200)
+    check_csrf(request, principal, str(form.get("csrf_token", "")))
+    values = {k: str(v) for k, v in form.items()}
+    for multi in ("categories", "actions", "referrals"):
+        values[multi] = [str(v) for v in form.getlist(multi)]  # type: ignore[assignment]
+    try:
+        contacts.record(session, values, principal=principal, clock=app_context(request).clock)
+    except ChildSafeError as exc:
+        return _contacts_page(request, session, exc.message, exc.status)
+    return _contacts_page(request, session, saved=True)
