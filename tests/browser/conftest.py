@@ -74,3 +74,18 @@ def browser() -> Iterator[object]:
         instance = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+def sign_in(browser: object, live_server: str, username: str, lang: str = "en") -> object:
+    """A new page signed in as `username` through the real login form."""
+    import re  # noqa: PLC0415
+
+    from tests.browser.test_help_browser import new_page  # noqa: PLC0415
+
+    page = new_page(browser)
+    page.goto(f"{live_server}/login?lang={lang}")
+    page.fill("#username", username)
+    page.fill("#password", "correct horse battery staple")
+    page.locator("main form button").click()
+    page.wait_for_url(re.compile(r".*/account.*"))
+    return page

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.conftest import sign_in
+
 pytestmark = pytest.mark.browser
 AXE = (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -74,12 +76,7 @@ def test_public_pages_pass_axe(browser: Any, live_server: str, path: str) -> Non
 
 
 def test_editor_pages_pass_axe(browser: Any, live_server: str) -> None:
-    page = new_page(browser)
-    page.goto(f"{live_server}/login?lang=en")
-    page.fill("#username", "editor1")
-    page.fill("#password", "correct horse battery staple")
-    page.locator("main form button").click()
-    page.wait_for_url(re.compile(r".*/account.*"))
+    page = sign_in(browser, live_server, "editor1", "en")
     for path in ("/account", "/helplines/manage?country=DE", "/helplines/manage/de-nummer-gegen-kummer-116111",
                  "/helplines/manage/new"):
         page.goto(f"{live_server}{path}")
@@ -88,12 +85,7 @@ def test_editor_pages_pass_axe(browser: Any, live_server: str) -> None:
 
 
 def test_guardian_pages_pass_axe(browser: Any, live_server: str) -> None:
-    page = new_page(browser)
-    page.goto(f"{live_server}/login?lang=fr")
-    page.fill("#username", "guardian1")
-    page.fill("#password", "correct horse battery staple")
-    page.locator("main form button").click()
-    page.wait_for_url(re.compile(r".*/account.*"))
+    page = sign_in(browser, live_server, "guardian1", "fr")
     page.goto(f"{live_server}/filtering/profiles/new?lang=fr")
     assert axe_violations(page) == []
     page.fill("#f-name", "Tablette de Mia")

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.conftest import sign_in
+
 from tests.browser.test_help_browser import axe_violations, new_page
 
 pytestmark = pytest.mark.browser
@@ -28,12 +30,7 @@ def test_child_reports_in_spanish_and_an_analyst_works_the_case(browser: Any, li
     assert len(reference) >= 8 and child.context.cookies() == []
     assert axe_violations(child) == []
 
-    analyst = new_page(browser)
-    analyst.goto(f"{live_server}/login?lang=en")
-    analyst.fill("#username", "analyst1")
-    analyst.fill("#password", "correct horse battery staple")
-    analyst.locator("main form button").click()
-    analyst.wait_for_url(re.compile(r".*/account.*"))
+    analyst = sign_in(browser, live_server, "analyst1", "en")
     analyst.goto(f"{live_server}/reports/queue")
     assert axe_violations(analyst) == []
     analyst.locator("main table a").first.click()
@@ -52,12 +49,7 @@ def test_child_reports_in_spanish_and_an_analyst_works_the_case(browser: Any, li
 
 
 def test_counsellor_records_a_contact(browser: Any, live_server: str) -> None:
-    page = new_page(browser)
-    page.goto(f"{live_server}/login?lang=ru")
-    page.fill("#username", "counsellor1")
-    page.fill("#password", "correct horse battery staple")
-    page.locator("main form button").click()
-    page.wait_for_url(re.compile(r".*/account.*"))
+    page = sign_in(browser, live_server, "counsellor1", "ru")
     page.goto(f"{live_server}/contacts?lang=ru")
     assert axe_violations(page) == []
     page.select_option("#c-channel", "chat")
