@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+import anyio
+
 from fastapi import FastAPI
 from starlette.formparsers import MultiPartParser
 from fastapi.staticfiles import StaticFiles
@@ -21,9 +27,10 @@ from childsafe.filtering import views as filtering_views
 from childsafe.filtering.runtime import WebFiltering
 from childsafe.hashmatch import api as hashmatch_api
 from childsafe.hashmatch.matcher import Matcher
-from childsafe.hashmatch.worker import webhook_lifespan
+from childsafe.hashmatch import worker as hashmatch_jobs
 from childsafe.helplines import api as helplines_api
 from childsafe.reports import api as reports_api
+from childsafe.reports import jobs as reports_jobs
 from childsafe.reports import views as reports_views
 from childsafe.helplines import service as helplines_service
 from childsafe.helplines import views as helplines_views
@@ -47,6 +54,31 @@ def prepare_database(database: Database, settings: Settings) -> None:
             helplines_service.load_bundled_if_empty(session, actor=SYSTEM_ACTOR)
 
 
+BACKGROUND_JOBS = (hashmatch_jobs.deliver_once, reports_jobs.deliver_once)
+
+
+async def _run_jobs(app: FastAPI, interval: float) -> None:
+    while True:
+        for job in BACKGROUND_JOBS:
+            with contextlib.suppress(Exception):  # a broken receiver or a database hiccup must not stop the loop
+                await anyio.to_thread.run_sync(job, app)
+        await asyncio.sleep(interval)
+
+
+@contextlib.asynccontextmanager
+async def background_jobs(app: FastAPI) -> AsyncIterator[None]:
+    """Deliver webhooks and forwarded reports every CHILDSAFE_WEBHOOK_INTERVAL seconds (0: off)."""
+    interval = app.state.context.settings.webhook_interval
+    task = asyncio.ensure_future(_run_jobs(app, interval)) if interval > 0 else None
+    try:
+        yield
+    finally:
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
 def create_app(settings: Settings | None = None, *, database: Database | None = None,
                clock: Clock | None = None) -> FastAPI:
     settings = settings or get_settings()
@@ -57,7 +89,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         context.login_limiter = context.api_limiter = None
         context.__post_init__()
 
-    app = FastAPI(title="ChildSafe", version=__version__, docs_url=None, redoc_url=None, lifespan=webhook_lifespan,
+    app = FastAPI(title="ChildSafe", version=__version__, docs_url=None, redoc_url=None, lifespan=background_jobs,
                   openapi_url="/api/openapi.json",
                   description="Child online protection: helplines and the platform's shared services.")
     app.state.context = context

@@ -113,3 +113,17 @@ def test_rate_limit_per_address(client: TestClient) -> None:
     limited = client.post("/api/v1/reports", json={"description": "x", "pow": solve(client)})
     assert limited.status_code == 429 and "retry-after" in limited.headers
     reports_api.submissions.reset("testclient")
+
+
+def test_only_admins_configure_channels(client: TestClient, database) -> None:  # noqa: ANN001
+    make_user(database, "ana", ["analyst"])
+    login(client, "ana")
+    headers = {"X-CSRF-Token": csrf_from(client.get("/account").text)}
+    channel = {"destination": "national_hotline", "kind": "webhook", "target": "https://hotline.example/in"}
+    assert client.post("/api/v1/reports/channels", json=channel, headers=headers).status_code == 403
+    client.cookies.clear()
+    make_user(database, "root", ["admin"])
+    login(client, "root")
+    headers = {"X-CSRF-Token": csrf_from(client.get("/account").text)}
+    made = client.post("/api/v1/reports/channels", json=channel, headers=headers)
+    assert made.status_code == 201 and len(made.json()["secret"]) > 30

@@ -14,7 +14,7 @@ from childsafe.core.errors import InvalidInputError, RateLimitedError
 from childsafe.core.ratelimit import SlidingWindowLimiter
 from childsafe.http.context import app_context, client_key
 from childsafe.http.deps import DbSession, check_csrf, require, strict_query
-from childsafe.reports import antiabuse, contacts, service, taxonomy
+from childsafe.reports import antiabuse, contacts, forwarding, service, taxonomy
 from childsafe.reports.models import Report
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"], dependencies=[Depends(strict_query)])
@@ -125,3 +125,16 @@ def contact_taxonomy() -> dict[str, Any]:
             "categories": {c: {"label": label, "subcategories": subs} for c, (label, subs) in taxonomy.CATEGORIES.items()},
             "channels": taxonomy.CHANNELS, "callers": taxonomy.CALLERS, "age_bands": taxonomy.AGE_BANDS,
             "genders": taxonomy.GENDERS, "actions": taxonomy.ACTIONS, "referrals": taxonomy.REFERRALS}
+
+
+@router.post("/channels", operation_id="reports-add-channel", status_code=201,
+             summary="Where forwarded cases go: a signed webhook or an email address per destination (admin)")
+def add_channel(request: Request, session: DbSession,
+                principal: Annotated[Principal, require(Permission.ACCOUNTS_ADMIN)],
+                channel: Annotated[dict[str, Any], Body()]) -> dict[str, Any]:
+    check_csrf(request, principal, None)
+    row, secret = forwarding.add_channel(session, destination=str(channel.get("destination", "")),
+                                         kind=str(channel.get("kind", "")), target=str(channel.get("target", "")),
+                                         actor=principal.actor, clock=app_context(request).clock)
+    return {"id": row.id, "destination": row.destination, "kind": row.kind, "target": row.target,
+            **({"secret": secret} if secret else {})}

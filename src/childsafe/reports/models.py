@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from childsafe.db.base import Base, UTCDateTime
@@ -55,3 +55,30 @@ class Contact(Base):
     actions: Mapped[list[str]] = mapped_column(JSON)
     referrals: Mapped[list[str]] = mapped_column(JSON)
     minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class ReportChannel(Base):
+    """Where forwarded reports go for one destination: a signed webhook or an email address."""
+
+    __tablename__ = "report_channel"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    destination: Mapped[str] = mapped_column(String(40), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # webhook | email
+    target: Mapped[str] = mapped_column(String(2000))
+    secret: Mapped[str] = mapped_column(String(200), default="")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ReportDelivery(Base):
+    __tablename__ = "report_delivery"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("report_channel.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | delivered | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    last_error: Mapped[str] = mapped_column(String(500), default="")

@@ -19,6 +19,7 @@ from childsafe.core.clock import Clock, SystemClock
 from childsafe.core.errors import ConflictError, InvalidInputError, NotFoundError
 from childsafe.filtering import service as filtering
 from childsafe.hashmatch import service as hashmatch
+from childsafe.reports import forwarding
 from childsafe.reports.case import AGE_BANDS, CLASSIFICATIONS, DESTINATIONS, CaseError, check
 from childsafe.reports.models import Report
 
@@ -118,6 +119,7 @@ def forward(session: Session, report_id: int, *, destination: str, principal: Pr
         raise InvalidInputError(f"destination is one of {', '.join(DESTINATIONS)}", field="destination")
     _step(session, report, "forward", principal, {"destination": destination}, clock)
     report.status, report.forwarded_to, report.forwarded_at = "forwarded", destination, clock.now()
+    forwarding.enqueue(session, report, destination, clock.now())
     return report
 
 

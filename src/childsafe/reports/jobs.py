@@ -1,0 +1,17 @@
+"""The web app's background job for reports: send queued forwardings, retrying failures."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import FastAPI
+
+from childsafe.reports import forwarding
+
+
+def deliver_once(app: FastAPI) -> tuple[int, int]:
+    context = app.state.context
+    settings = context.settings
+    sender = forwarding.smtp_sender(settings.smtp_host, settings.smtp_port, settings.smtp_from) \
+        if settings.smtp_host else None
+    with httpx.Client(follow_redirects=False) as client, context.database.unit_of_work() as session:
+        return forwarding.deliver_pending(session, client=client, send_email=sender, now=context.clock.now())
