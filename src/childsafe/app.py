@@ -54,7 +54,7 @@ def prepare_database(database: Database, settings: Settings) -> None:
             helplines_service.load_bundled_if_empty(session, actor=SYSTEM_ACTOR)
 
 
-BACKGROUND_JOBS = (hashmatch_jobs.deliver_once, reports_jobs.deliver_once)
+BACKGROUND_JOBS = (hashmatch_jobs.deliver_once, reports_jobs.deliver_once, reports_jobs.expire_personal_data)
 
 
 async def _run_jobs(app: FastAPI, interval: float) -> None:

@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     site_hosts: str = ""
     dns_upstreams: str = "9.9.9.9"
     webhook_interval: float = Field(default=5.0, ge=0)
+    report_retention_days: int = Field(default=90, ge=1, le=3650)
     smtp_host: str = ""
     smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_from: str = "childsafe@localhost"

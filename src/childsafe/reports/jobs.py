@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from fastapi import FastAPI
 
-from childsafe.reports import forwarding
+from childsafe.reports import forwarding, service
 
 
 def deliver_once(app: FastAPI) -> tuple[int, int]:
@@ -15,3 +15,10 @@ def deliver_once(app: FastAPI) -> tuple[int, int]:
         if settings.smtp_host else None
     with httpx.Client(follow_redirects=False) as client, context.database.unit_of_work() as session:
         return forwarding.deliver_pending(session, client=client, send_email=sender, now=context.clock.now())
+
+
+def expire_personal_data(app: FastAPI) -> int:
+    """Reporters' reply addresses go after CHILDSAFE_REPORT_RETENTION_DAYS; the cases stay."""
+    context = app.state.context
+    with context.database.unit_of_work() as session:
+        return service.apply_retention(session, context.clock.now(), context.settings.report_retention_days)

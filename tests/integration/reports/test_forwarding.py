@@ -75,3 +75,19 @@ def test_email_without_a_mail_server_waits_and_retries(database: Database, clock
         assert forwarding.deliver_pending(session, client=httpx.Client(), send_email=None, now=clock.now()) == (0, 1)
         delivery = session.query(ReportDelivery).one()
         assert delivery.status == "pending" and "SMTP_HOST" in delivery.last_error
+
+
+def test_reply_addresses_expire(database: Database, clock: FixedClock, tmp_path: Path, settings) -> None:  # noqa: ANN001
+    from childsafe.app import create_app
+    from childsafe.reports import jobs
+    from childsafe.reports.models import Report
+
+    with database.unit_of_work() as session:
+        service.submit(session, data_dir=tmp_path, description="old", contact="a@example.org", clock=clock)
+    app = create_app(settings.model_copy(update={"report_retention_days": 30}), database=database, clock=clock)
+    assert jobs.expire_personal_data(app) == 0
+    clock.advance(days=31)
+    assert jobs.expire_personal_data(app) == 1
+    with database.unit_of_work() as session:
+        report = session.query(Report).one()
+        assert report.contact is None and report.description == "old"
