@@ -127,3 +127,48 @@ def test_only_admins_configure_channels(client: TestClient, database) -> None:  
     headers = {"X-CSRF-Token": csrf_from(client.get("/account").text)}
     made = client.post("/api/v1/reports/channels", json=channel, headers=headers)
     assert made.status_code == 201 and len(made.json()["secret"]) > 30
+
+
+def test_quarantine_keeps_pictures_encrypted_blurred_and_temporary(settings, database, clock) -> None:  # noqa: ANN001
+    from childsafe.app import create_app
+    from childsafe.reports import jobs
+    from childsafe.reports.models import ReportImage
+
+    reports_api.submissions.reset("testclient")
+    app = create_app(settings.model_copy(update={"report_quarantine": True, "report_quarantine_days": 7}),
+                     database=database, clock=clock)
+    image = encode(picture(51))
+    with TestClient(app, base_url="https://testserver") as client:
+        token = antiabuse.form_token(settings.effective_secret_key(), now=clock.now().timestamp() - 60)
+        assert client.post("/report", data={"token": token, "description": "see picture"},
+                           files={"image": ("p.png", image, "image/png")}).status_code == 200
+        with database.unit_of_work() as session:
+            stored = session.query(ReportImage).one()
+            assert image not in stored.ciphertext and len(stored.ciphertext) >= len(image)
+        make_user(database, "ana", ["analyst"])
+        login(client, "ana")
+        rid = client.get("/api/v1/reports/queue").json()[0]["id"]
+        page = client.get(f"/reports/{rid}")
+        blurred = re.search(r'src="(data:image/png;base64,[^"]+)"', page.text).group(1)
+        assert "(blurred)" in page.text
+        revealed = client.post(f"/reports/{rid}", data={"step": "reveal", "csrf_token": csrf_from(page.text)})
+        sharp = re.search(r'src="(data:image/png;base64,[^"]+)"', revealed.text).group(1)
+        assert sharp != blurred and "(blurred)" not in revealed.text
+        audit = client.get("/api/v1/accounts/audit").status_code  # analysts cannot read the audit log
+        assert audit == 403
+        clock.advance(days=8)
+        jobs.expire_personal_data(app)
+        with database.unit_of_work() as session:
+            assert session.query(ReportImage).count() == 0
+        assert "data:image/png" not in client.get(f"/reports/{rid}").text
+
+
+def test_without_quarantine_no_picture_is_kept(client: TestClient, database, settings, clock) -> None:  # noqa: ANN001
+    from childsafe.reports.models import ReportImage
+
+    reports_api.submissions.reset("testclient")
+    token = antiabuse.form_token(settings.effective_secret_key(), now=clock.now().timestamp() - 60)
+    client.post("/report", data={"token": token, "description": "x"},
+                files={"image": ("p.png", encode(picture(52)), "image/png")})
+    with database.unit_of_work() as session:
+        assert session.query(ReportImage).count() == 0

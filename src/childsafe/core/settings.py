@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     dns_upstreams: str = "9.9.9.9"
     webhook_interval: float = Field(default=5.0, ge=0)
     report_retention_days: int = Field(default=90, ge=1, le=3650)
+    report_quarantine: bool = False
+    report_quarantine_days: int = Field(default=30, ge=1, le=365)
     smtp_host: str = ""
     smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_from: str = "childsafe@localhost"

@@ -61,7 +61,8 @@ def create(request: Request, session: DbSession, report: Annotated[dict[str, Any
     fields = {k: str(report.get(k) or "") for k in ("url", "description", "where_seen", "country", "contact")}
     row = service.submit(session, data_dir=app_context(request).settings.data_dir,
                          age_band=str(report.get("age_band") or "unknown"), language=str(report.get("language") or "en"),
-                         image=image, clock=app_context(request).clock, **fields)
+                         image=image, quarantine=(ctx.secret_key, ctx.settings.report_quarantine_days)
+                         if ctx.settings.report_quarantine else None, clock=ctx.clock, **fields)
     return {"reference": row.reference, "received_at": row.received_at}
 
 

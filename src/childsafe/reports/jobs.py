@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from fastapi import FastAPI
 
-from childsafe.reports import forwarding, service
+from childsafe.reports import forwarding, quarantine, service
 
 
 def deliver_once(app: FastAPI) -> tuple[int, int]:
@@ -21,4 +21,5 @@ def expire_personal_data(app: FastAPI) -> int:
     """Reporters' reply addresses go after CHILDSAFE_REPORT_RETENTION_DAYS; the cases stay."""
     context = app.state.context
     with context.database.unit_of_work() as session:
+        quarantine.purge(session, context.clock.now())  # quarantined pictures go on their date
         return service.apply_retention(session, context.clock.now(), context.settings.report_retention_days)

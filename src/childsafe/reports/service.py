@@ -29,7 +29,8 @@ MAX_IMAGE = 10 * 1024 * 1024
 
 def submit(session: Session, *, data_dir: Path, url: str = "", description: str = "", where_seen: str = "",
            age_band: str = "unknown", country: str = "", contact: str = "", language: str = "en",
-           image: bytes | None = None, clock: Clock | None = None) -> Report:
+           image: bytes | None = None, quarantine: tuple[str, int] | None = None,
+           clock: Clock | None = None) -> Report:
     """File a report: validate, run the automatic checks, keep hashes of an image but never the image."""
     clock = clock or SystemClock()
     url, description = (url or "").strip(), " ".join((description or "").split())
@@ -57,6 +58,10 @@ def submit(session: Session, *, data_dir: Path, url: str = "", description: str 
                     media_hashes=checks.pop("hashes"), checks=checks, status="new")
     session.add(report)
     session.flush()
+    if image and quarantine:  # only when an administrator turned quarantine on: (secret, days)
+        from childsafe.reports import quarantine as vault  # noqa: PLC0415
+
+        vault.store(session, report.id, image, secret=quarantine[0], now=clock.now(), days=quarantine[1])
     audit.record(session, SYSTEM_ACTOR, "reports.receive", "report", report.id,
                  {"matches": len(checks["matches"]), "categories": sorted(checks["categories"])}, clock)
     return report

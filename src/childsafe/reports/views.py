@@ -14,7 +14,8 @@ from childsafe.core.errors import ChildSafeError, InvalidInputError
 from childsafe.http.context import app_context
 from childsafe.http.deps import DbSession, Language, check_csrf, require
 from childsafe.http.templating import render
-from childsafe.reports import antiabuse, contacts, service, taxonomy
+from childsafe.core import audit
+from childsafe.reports import antiabuse, contacts, quarantine, service, taxonomy
 from childsafe.reports.api import limit
 from childsafe.reports.case import AGE_BANDS, CLASSIFICATIONS, DESTINATIONS
 
@@ -28,6 +29,20 @@ def _form(request: Request, values: dict[str, str] | None = None, error: str | N
         "values": values or {}, "error": error, "error_field": field, "age_bands": AGE_BANDS,
         "token": antiabuse.form_token(app_context(request).secret_key, app_context(request).clock.now().timestamp())},
         status_code=status)
+
+
+def _quarantine(request: Request) -> tuple[str, int] | None:
+    settings = app_context(request).settings
+    return (app_context(request).secret_key, settings.report_quarantine_days) if settings.report_quarantine else None
+
+
+def _case_page(request: Request, session: DbSession, report_id: int, *, error: str | None = None,
+               reveal: bool = False, status: int = 200) -> Response:
+    loaded = quarantine.load(session, report_id, secret=app_context(request).secret_key)
+    return render(request, "reports/case.html", {
+        "report": service.get(session, report_id), "error": error, "classifications": CLASSIFICATIONS,
+        "destinations": DESTINATIONS, "picture": quarantine.preview(loaded[0], reveal=reveal) if loaded else None,
+        "revealed": reveal, "delete_after": loaded[1] if loaded else None}, status_code=status)
 
 
 @router.get("/report", response_class=HTMLResponse)
@@ -55,7 +70,7 @@ async def report_submit(request: Request, lang: Language, session: DbSession) ->
                              description=values.get("description", ""), where_seen=values.get("where_seen", ""),
                              age_band=values.get("age_band", "unknown"), country=values.get("country", ""),
                              contact=values.get("contact", ""), language=lang, image=image or None,
-                             clock=app_context(request).clock)
+                             quarantine=_quarantine(request), clock=app_context(request).clock)
     except ChildSafeError as exc:
         return _form(request, values, exc.message, exc.field, exc.status)
     finally:
@@ -70,8 +85,7 @@ def queue(request: Request, lang: Language, principal: Analyst, session: DbSessi
 
 @router.get("/reports/{report_id}", response_class=HTMLResponse)
 def case(report_id: int, request: Request, lang: Language, principal: Analyst, session: DbSession) -> Response:
-    return render(request, "reports/case.html", {"report": service.get(session, report_id), "error": None,
-                                                 "classifications": CLASSIFICATIONS, "destinations": DESTINATIONS})
+    return _case_page(request, session, report_id)
 
 
 @router.post("/reports/{report_id}", response_class=HTMLResponse)
@@ -95,12 +109,14 @@ async def case_step(report_id: int, request: Request, lang: Language, principal:
         elif step in ("removed", "close", "reopen"):
             {"removed": service.mark_removed, "close": service.close, "reopen": service.reopen}[step](
                 session, report_id, principal=principal, clock=clock)
+        elif step == "reveal":  # the analyst chooses to see the picture; it is shown once, and audited
+            service.get(session, report_id)
+            audit.record(session, principal.actor, "reports.reveal", "report", report_id, {}, clock)
+            return _case_page(request, session, report_id, reveal=True)
         else:
             raise InvalidInputError("unknown step", field="step")
     except ChildSafeError as exc:
-        return render(request, "reports/case.html", {"report": service.get(session, report_id), "error": exc.message,
-                                                     "classifications": CLASSIFICATIONS,
-                                                     "destinations": DESTINATIONS}, status_code=exc.status)
+        return _case_page(request, session, report_id, error=exc.message, status=exc.status)
     return RedirectResponse(f"/reports/{report_id}?lang={lang}", status_code=303)
 
 
