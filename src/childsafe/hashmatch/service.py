@@ -8,7 +8,7 @@ import json
 import re
 import secrets
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from childsafe.core import audit
 from childsafe.core.audit import Actor
 from childsafe.core.clock import Clock, SystemClock
+from childsafe.core.retry import settle
 from childsafe.core.errors import ConflictError, InvalidInputError, NotFoundError
 from childsafe.hashmatch.formats import BankFormatError, Row, format_for
 from childsafe.hashmatch.models import Bank, BankSignal, SignalTombstone, Webhook, WebhookDelivery
@@ -202,20 +203,13 @@ def deliver_pending(session: Session, client: httpx.Client, now: datetime, limit
             response = client.post(hook.url, content=body, headers={
                 "content-type": "application/json", "x-childsafe-timestamp": stamp,
                 "x-childsafe-signature": f"sha256={signature(hook.secret, body, stamp)}"}, timeout=10)
-            ok = 200 <= response.status_code < 300
-            error = "" if ok else f"HTTP {response.status_code}"
+            error = "" if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
         except httpx.HTTPError as exc:
-            ok, error = False, type(exc).__name__
-        if ok:
-            delivery.status, delivery.last_error = "delivered", ""
+            error = type(exc).__name__
+        if settle(delivery, error, RETRY_DELAYS, now):
             delivered += 1
-            continue
-        failed += 1
-        delivery.last_error = error[:500]
-        if delivery.attempts > len(RETRY_DELAYS):
-            delivery.status = "failed"
         else:
-            delivery.next_attempt_at = now + timedelta(seconds=RETRY_DELAYS[delivery.attempts - 1])
+            failed += 1
     return delivered, failed
 
 

@@ -7,7 +7,7 @@ import json
 import secrets
 import smtplib
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,6 +20,7 @@ from childsafe.core import audit
 from childsafe.core.audit import Actor
 from childsafe.core.clock import Clock, SystemClock
 from childsafe.core.errors import InvalidInputError
+from childsafe.core.retry import settle
 from childsafe.hashmatch import service as hashmatch
 from childsafe.reports.case import DESTINATIONS
 from childsafe.reports.models import Report, ReportChannel, ReportDelivery
@@ -109,14 +110,8 @@ def deliver_pending(session: Session, *, client: httpx.Client, send_email: Email
                 send_email(channel.target, f"ChildSafe report {reference}", delivery.body)
         except (httpx.HTTPError, OSError, smtplib.SMTPException) as exc:
             error = type(exc).__name__
-        if not error:
-            delivery.status, delivery.last_error = "delivered", ""
+        if settle(delivery, error, RETRY_DELAYS, now):
             delivered += 1
-            continue
-        failed += 1
-        delivery.last_error = error[:500]
-        if delivery.attempts > len(RETRY_DELAYS):
-            delivery.status = "failed"
         else:
-            delivery.next_attempt_at = now + timedelta(seconds=RETRY_DELAYS[delivery.attempts - 1])
+            failed += 1
     return delivered, failed
