@@ -154,6 +154,7 @@ def test_quarantine_keeps_pictures_encrypted_blurred_and_temporary(settings, dat
         revealed = client.post(f"/reports/{rid}", data={"step": "reveal", "csrf_token": csrf_from(page.text)})
         sharp = re.search(r'src="(data:image/png;base64,[^"]+)"', revealed.text).group(1)
         assert sharp != blurred and "(blurred)" not in revealed.text
+        assert "1 picture revealed" in client.get("/reports/queue").text
         audit = client.get("/api/v1/accounts/audit").status_code  # analysts cannot read the audit log
         assert audit == 403
         clock.advance(days=8)
@@ -172,3 +173,15 @@ def test_without_quarantine_no_picture_is_kept(client: TestClient, database, set
                 files={"image": ("p.png", encode(picture(52)), "image/png")})
     with database.unit_of_work() as session:
         assert session.query(ReportImage).count() == 0
+
+
+def test_analysts_are_reminded_to_take_breaks(client: TestClient, database, clock) -> None:  # noqa: ANN001
+    make_user(database, "ana", ["analyst"])
+    login(client, "ana")
+    first = client.get("/reports/queue").text
+    assert "Signed in for 0 minutes" in first and "Time for a break" not in first
+    clock.advance(minutes=49)
+    assert "Time for a break" not in client.get("/reports/queue").text
+    clock.advance(minutes=2)
+    later = client.get("/reports/queue").text
+    assert "Time for a break" in later and "signed in for 51 minutes" in later

@@ -187,7 +187,9 @@ def resolve_session(session: Session, raw: str | None, clock: Clock | None = Non
     row = session.scalar(select(LoginSession).where(LoginSession.token_digest == security.token_digest(raw)))
     if row is None or row.expires_at <= now or not row.user.is_active:
         return None
-    return _principal(row.user, "session")
+    principal = _principal(row.user, "session")
+    principal.extra["signed_in_at"] = row.created_at.isoformat()  # for reviewers' break reminders
+    return principal
 
 
 def end_session(session: Session, raw: str | None) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, select
+from sqlalchemy import JSON, Integer, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from childsafe.core.clock import Clock, SystemClock
@@ -84,3 +84,9 @@ def recent(session: Session, limit: int = 100, offset: int = 0, action_prefix: s
     if action_prefix:
         query = query.where(AuditEntry.action.startswith(action_prefix))
     return list(session.scalars(query))
+
+
+def count(session: Session, actor: Actor, action: str, since: datetime) -> int:
+    """How many times one actor did one thing since a moment (for instance, pictures revealed this session)."""
+    return session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.actor == actor.label(), AuditEntry.action == action, AuditEntry.at >= since.replace(microsecond=0))) or 0

@@ -17,14 +17,14 @@ from childsafe.reports import taxonomy
 from childsafe.reports.models import Contact
 
 
-def _one(values: dict[str, Any], key: str, allowed: tuple[str, ...], default: str | None = None) -> str:
+def _one(values: dict[str, Any], key: str, allowed: dict[str, str], default: str | None = None) -> str:
     value = values.get(key, default)
     if value not in allowed:
         raise InvalidInputError(f"{key} must be one of {', '.join(allowed)}", field=key)
     return str(value)
 
 
-def _many(values: dict[str, Any], key: str, allowed: list[str] | tuple[str, ...], required: bool) -> list[str]:
+def _many(values: dict[str, Any], key: str, allowed: list[str] | dict[str, str], required: bool) -> list[str]:
     items = values.get(key) or []
     if isinstance(items, str):
         items = [items]

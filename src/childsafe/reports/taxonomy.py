@@ -39,12 +39,22 @@ CATEGORIES: dict[str, tuple[str, dict[str, str]]] = {
     "sexuality": (N_("Sexuality"), {"identity": N_("Sexual orientation or identity"),
                                     "other": N_("Other or unspecified")}),
 }
-CHANNELS = ("phone", "sms", "chat", "whatsapp", "email", "in_person", "other")
-CALLERS = ("child", "adult_about_child", "other")
-AGE_BANDS = ("under_9", "9_12", "13_15", "16_17", "18_plus", "unknown")
-GENDERS = ("girl", "boy", "non_binary", "unknown")
-ACTIONS = ("listened", "information", "counselling", "referral", "emergency")
-REFERRALS = ("police", "social_services", "health", "school", "hotline", "legal", "other")
+CHANNELS: dict[str, str] = {
+    "phone": N_("Phone"), "sms": N_("Text message (SMS)"), "chat": N_("Web chat"), "whatsapp": N_("WhatsApp"),
+    "email": N_("Email"), "in_person": N_("In person"), "other": N_("Other channel")}
+CALLERS: dict[str, str] = {"child": N_("A child or young person"),
+                           "adult_about_child": N_("An adult about a child"), "other": N_("Someone else")}
+AGE_BANDS: dict[str, str] = {"under_9": N_("Under 9"), "9_12": N_("9 to 12"), "13_15": N_("13 to 15"),
+                             "16_17": N_("16 and 17"), "18_plus": N_("18 or older"), "unknown": N_("Not known")}
+GENDERS: dict[str, str] = {"girl": N_("Girl"), "boy": N_("Boy"), "non_binary": N_("Non-binary"),
+                           "unknown": N_("Not known")}
+ACTIONS: dict[str, str] = {"listened": N_("Listened and supported"), "information": N_("Gave information"),
+                           "counselling": N_("Counselling"), "referral": N_("Referred elsewhere"),
+                           "emergency": N_("Emergency intervention")}
+REFERRALS: dict[str, str] = {"police": N_("Police"), "social_services": N_("Social services"),
+                             "health": N_("Health services"), "school": N_("School"),
+                             "hotline": N_("Internet hotline"), "legal": N_("Legal services"),
+                             "other": N_("Other service")}
 
 
 def codes() -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Request
@@ -15,7 +16,7 @@ from childsafe.http.context import app_context
 from childsafe.http.deps import DbSession, Language, check_csrf, require
 from childsafe.http.templating import render
 from childsafe.core import audit
-from childsafe.reports import antiabuse, contacts, quarantine, service, taxonomy
+from childsafe.reports import antiabuse, contacts, quarantine, service, taxonomy, wellbeing
 from childsafe.reports.api import limit
 from childsafe.reports.case import AGE_BANDS, CLASSIFICATIONS, DESTINATIONS
 
@@ -36,10 +37,22 @@ def _quarantine(request: Request) -> tuple[str, int] | None:
     return (app_context(request).secret_key, settings.report_quarantine_days) if settings.report_quarantine else None
 
 
-def _case_page(request: Request, session: DbSession, report_id: int, *, error: str | None = None,
-               reveal: bool = False, status: int = 200) -> Response:
+def _break_reminder(request: Request, session: DbSession, principal: Principal) -> wellbeing.Reminder | None:
+    started = principal.extra.get("signed_in_at")
+    if not started:
+        return None
+    ctx = app_context(request)
+    since = datetime.fromisoformat(started)
+    return wellbeing.reminder(since, ctx.clock.now(), audit.count(session, principal.actor, "reports.reveal", since),
+                              every_minutes=ctx.settings.analyst_break_minutes,
+                              reveals_limit=ctx.settings.analyst_break_reveals)
+
+
+def _case_page(request: Request, session: DbSession, report_id: int, principal: Principal, *,
+               error: str | None = None, reveal: bool = False, status: int = 200) -> Response:
     loaded = quarantine.load(session, report_id, secret=app_context(request).secret_key)
     return render(request, "reports/case.html", {
+        "reminder": _break_reminder(request, session, principal),
         "report": service.get(session, report_id), "error": error, "classifications": CLASSIFICATIONS,
         "destinations": DESTINATIONS, "picture": quarantine.preview(loaded[0], reveal=reveal) if loaded else None,
         "revealed": reveal, "delete_after": loaded[1] if loaded else None}, status_code=status)
@@ -80,12 +93,13 @@ async def report_submit(request: Request, lang: Language, session: DbSession) ->
 
 @router.get("/reports/queue", response_class=HTMLResponse)
 def queue(request: Request, lang: Language, principal: Analyst, session: DbSession) -> Response:
-    return render(request, "reports/queue.html", {"reports": service.queue(session)})
+    return render(request, "reports/queue.html", {"reports": service.queue(session),
+                                                  "reminder": _break_reminder(request, session, principal)})
 
 
 @router.get("/reports/{report_id}", response_class=HTMLResponse)
 def case(report_id: int, request: Request, lang: Language, principal: Analyst, session: DbSession) -> Response:
-    return _case_page(request, session, report_id)
+    return _case_page(request, session, report_id, principal)
 
 
 @router.post("/reports/{report_id}", response_class=HTMLResponse)
@@ -112,11 +126,11 @@ async def case_step(report_id: int, request: Request, lang: Language, principal:
         elif step == "reveal":  # the analyst chooses to see the picture; it is shown once, and audited
             service.get(session, report_id)
             audit.record(session, principal.actor, "reports.reveal", "report", report_id, {}, clock)
-            return _case_page(request, session, report_id, reveal=True)
+            return _case_page(request, session, report_id, principal, reveal=True)
         else:
             raise InvalidInputError("unknown step", field="step")
     except ChildSafeError as exc:
-        return _case_page(request, session, report_id, error=exc.message, status=exc.status)
+        return _case_page(request, session, report_id, principal, error=exc.message, status=exc.status)
     return RedirectResponse(f"/reports/{report_id}?lang={lang}", status_code=303)
 
 
