@@ -17,6 +17,8 @@ from starlette.responses import HTMLResponse, JSONResponse
 from childsafe import __version__
 from childsafe.accounts import api as accounts_api
 from childsafe.accounts import views as accounts_views
+from childsafe.conversations import api as conversations_api
+from childsafe.conversations import jobs as conversations_jobs
 from childsafe.core.audit import SYSTEM_ACTOR
 from childsafe.core.clock import Clock
 from childsafe.core.settings import Settings, get_settings
@@ -54,7 +56,8 @@ def prepare_database(database: Database, settings: Settings) -> None:
             helplines_service.load_bundled_if_empty(session, actor=SYSTEM_ACTOR)
 
 
-BACKGROUND_JOBS = (hashmatch_jobs.deliver_once, reports_jobs.deliver_once, reports_jobs.expire_personal_data)
+BACKGROUND_JOBS = (hashmatch_jobs.deliver_once, reports_jobs.deliver_once, reports_jobs.expire_personal_data,
+                   conversations_jobs.expire_states)
 
 
 async def _run_jobs(app: FastAPI, interval: float) -> None:
@@ -113,6 +116,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.include_router(reports_api.router)
     app.include_router(reports_api.contacts_router)
     app.include_router(reports_views.router)
+    app.include_router(conversations_api.router)
 
     @app.get("/", include_in_schema=False, response_class=HTMLResponse)
     def home(request: Request, lang: Language, principal: MaybePrincipal) -> HTMLResponse:

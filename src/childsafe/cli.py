@@ -6,6 +6,7 @@ import typer
 from rich.console import Console
 
 from childsafe.accounts.cli import app as admin_app
+from childsafe.conversations.cli import app as conversations_app
 from childsafe.core.settings import get_settings
 from childsafe.db import migrate
 from childsafe.db.engine import Database
@@ -24,6 +25,7 @@ app.add_typer(lists_app, name="lists")
 app.add_typer(filtering_app, name="filtering")
 app.command("dns")(dns_command)
 app.add_typer(banks_app, name="banks")
+app.add_typer(conversations_app, name="conversations")
 app.command("hash")(hash_command)
 app.command("match")(match_command)
 console = Console(stderr=True)

@@ -8,6 +8,7 @@ MODEL_MODULES = (
     "childsafe.filtering.models",
     "childsafe.hashmatch.models",
     "childsafe.reports.models",
+    "childsafe.conversations.models",
 )
 
-FEATURES = ("accounts", "helplines", "filtering", "hashmatch", "reports")
+FEATURES = ("accounts", "helplines", "filtering", "hashmatch", "reports", "conversations")

@@ -12,18 +12,9 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from fastapi.testclient import TestClient
 
 from childsafe.app import create_app
-from tests.conftest import csrf_from, login, make_user
+from tests.conftest import csrf_from, login, make_user, token_for
 from tests.unit.hashmatch.images import encode, picture
 
-
-def token_for(client: TestClient, database, roles: list[str], scopes: list[str]) -> dict[str, str]:  # noqa: ANN001
-    make_user(database, "tsa", roles)
-    login(client, "tsa")
-    csrf = csrf_from(client.get("/account").text)
-    token = client.post("/api/v1/accounts/tokens", json={"name": "platform", "scopes": scopes},
-                        headers={"X-CSRF-Token": csrf}).json()["token"]
-    client.cookies.clear()
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_hash_and_match_over_http(client: TestClient, database) -> None:  # noqa: ANN001

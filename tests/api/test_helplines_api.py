@@ -132,7 +132,7 @@ def test_openapi_operation_ids(client: TestClient) -> None:
     spec = client.get("/api/openapi.json").json()
     ids = {op["operationId"] for path in spec["paths"].values() for op in path.values()}
     assert {"helplines-find", "helplines-countries", "accounts-me"} <= ids
-    assert all(i.split("-")[0] in {"helplines", "accounts", "filtering", "hashmatch", "reports"} for i in ids)
+    assert all(i.split("-")[0] in {"helplines", "accounts", "filtering", "hashmatch", "reports", "conversations"} for i in ids)
     docs = client.get("/api/docs")
     assert docs.status_code == 200 and "helplines-find" in docs.text
 

@@ -26,15 +26,17 @@ class Permission(StrEnum):
     CONTENT_EDIT = "content:edit"
     HASHMATCH_MATCH = "hashmatch:match"
     HASHMATCH_MANAGE = "hashmatch:manage"
+    CONVERSATIONS_SCORE = "conversations:score"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.EDITOR: frozenset({Permission.HELPLINES_WRITE, Permission.CONTENT_EDIT}),
-    Role.ANALYST: frozenset({Permission.REPORTS_TRIAGE, Permission.HASHMATCH_MATCH, Permission.HASHMATCH_MANAGE}),
+    Role.ANALYST: frozenset({Permission.REPORTS_TRIAGE, Permission.HASHMATCH_MATCH, Permission.HASHMATCH_MANAGE,
+                             Permission.CONVERSATIONS_SCORE}),
     Role.COUNSELLOR: frozenset({Permission.CONTACTS_WRITE}),
     Role.STATISTICIAN: frozenset({Permission.STATS_WRITE}),
-    Role.GUARDIAN: frozenset({Permission.FILTERING_MANAGE}),
+    Role.GUARDIAN: frozenset({Permission.FILTERING_MANAGE, Permission.CONVERSATIONS_SCORE}),
 }
 
 

@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     report_retention_days: int = Field(default=90, ge=1, le=3650)
     report_quarantine: bool = False
     report_quarantine_days: int = Field(default=30, ge=1, le=365)
+    conversations_semantic: bool = False
+    conversations_lexicon_dir: str = ""
+    conversations_model_dir: str = ""
+    conversations_policy: str = ""
+    conversation_state_days: int = Field(default=30, ge=1, le=365)
     analyst_break_minutes: int = Field(default=50, ge=10, le=480)
     analyst_break_reveals: int = Field(default=20, ge=1, le=1000)
     smtp_host: str = ""

@@ -1,0 +1,125 @@
+"""Conversation-level risk from the evidence of its messages, kept as a small derived state (signal counts per
+pseudonymous author, never texts) so that a running chat is scored as it grows and flagged early."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from childsafe.conversations.signals import LABELS, SIGNALS
+
+STATE_VERSION = 1
+NO_AUTHOR = "?"
+CONTEXT_FLOOR = 0.4  # grooming evidence without any sign that a child is involved counts for this much
+REPEATS = 3  # occurrences of one signal that still add evidence
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One piece of evidence in one message."""
+
+    signal: str
+    source: str  # lexicon, detector, classifier, semantic
+    confidence: float = 1.0
+    span: tuple[int, int] | None = None  # token span for lexicon hits, character span for detectors
+    text: str = ""  # the matched (normalised) words, for explanations; never stored
+
+
+def new_state() -> dict[str, Any]:
+    return {"v": STATE_VERSION, "messages": 0, "authors": {}}
+
+
+def _noisy_or(values: list[float]) -> float:
+    remaining = 1.0
+    for value in values:
+        remaining *= 1.0 - max(0.0, min(1.0, value))
+    return 1.0 - remaining
+
+
+def add_message(state: dict[str, Any], author: str, hits: list[Hit], hostility: float) -> int:
+    """Fold one message's evidence into the state; returns the message's index in the conversation."""
+    index = state["messages"]
+    state["messages"] = index + 1
+    entry = state["authors"].setdefault(author, {"signals": {}, "hostile": []})
+    for hit in hits:
+        count, best, first = entry["signals"].get(hit.signal, (0, 0.0, index))
+        entry["signals"][hit.signal] = [count + 1, round(max(best, hit.confidence), 3), first]
+    if hostility > 0.5:
+        entry["hostile"] = sorted([*entry["hostile"], round(hostility, 3)], reverse=True)[:REPEATS]
+    return index
+
+
+def _evidence(signals: dict[str, list[Any]], label: str, repeats: int = REPEATS) -> list[tuple[str, float]]:
+    out = []
+    for name, (count, confidence, _first) in signals.items():
+        weight = SIGNALS[name].weights.get(label, 0.0) if name in SIGNALS else 0.0
+        if weight:
+            out.append((name, 1.0 - (1.0 - weight * confidence) ** min(count, repeats)))
+    return out
+
+
+def _hostile(entry: dict[str, Any]) -> float:
+    return _noisy_or([SIGNALS["hostile_language"].weights["bullying"] * p for p in entry["hostile"]])
+
+
+def child_context(state: dict[str, Any], author: str) -> float:
+    """How sure we are that `author` is dealing with a child: the other side says so, or `author` checks for it."""
+    own = state["authors"].get(author, {}).get("signals", {})
+    checks = max((own[s][1] * SIGNALS[s].child_context for s in own if s in SIGNALS
+                  and s != "minor_disclosure"), default=0.0)
+    others = [a for a in state["authors"] if a != author] or ([author] if author == NO_AUTHOR else [])
+    disclosed = max((state["authors"][a]["signals"].get("minor_disclosure", (0, 0.0))[1] for a in others),
+                    default=0.0)
+    return max(checks, disclosed)
+
+
+def grooming(state: dict[str, Any], author: str) -> tuple[float, list[tuple[str, float]]]:
+    entry = state["authors"].get(author)
+    if not entry:
+        return 0.0, []
+    evidence = _evidence(entry["signals"], "grooming", repeats=1)  # grooming is breadth: distinct stages
+    context = child_context(state, author)
+    factor = CONTEXT_FLOOR + (1.0 - CONTEXT_FLOOR) * context
+    return _noisy_or([e for _, e in evidence]) * factor, evidence
+
+
+def scores(state: dict[str, Any]) -> tuple[dict[str, float], dict[str, list[dict[str, Any]]]]:
+    """Each label's conversation score, and what it rests on (signal, author, contribution)."""
+    result = dict.fromkeys(LABELS, 0.0)
+    why: dict[str, list[dict[str, Any]]] = {label: [] for label in LABELS}
+    for author, entry in state["authors"].items():
+        score, evidence = grooming(state, author)
+        if score > result["grooming"]:
+            result["grooming"] = score
+            why["grooming"] = [{"signal": s, "author": author, "contribution": round(e, 3)} for s, e in evidence]
+            if child_context(state, author) > 0:
+                why["grooming"].append({"signal": "child_context", "author": author,
+                                        "contribution": round(child_context(state, author), 3)})
+    for label in LABELS[1:]:
+        pooled: list[float] = []
+        for author, entry in state["authors"].items():
+            for name, e in _evidence(entry["signals"], label):
+                pooled.append(e)
+                why[label].append({"signal": name, "author": author, "contribution": round(e, 3)})
+            if label == "bullying" and entry["hostile"]:
+                pooled.append(_hostile(entry))
+                why[label].append({"signal": "hostile_language", "author": author,
+                                   "contribution": round(_hostile(entry), 3)})
+        result[label] = _noisy_or(pooled)
+    return {k: round(v, 3) for k, v in result.items()}, why
+
+
+def message_scores(state: dict[str, Any], author: str, hits: list[Hit], hostility: float) -> dict[str, float]:
+    """One message's own scores; grooming is weighed by the child context known so far in the conversation."""
+    if not hits and hostility <= 0.5:
+        return dict.fromkeys(LABELS, 0.0)
+    out = {}
+    for label in LABELS:
+        values = [SIGNALS[h.signal].weights.get(label, 0.0) * h.confidence for h in hits if h.signal in SIGNALS]
+        if label == "bullying" and hostility > 0.5:
+            values.append(SIGNALS["hostile_language"].weights["bullying"] * hostility)
+        score = _noisy_or(values)
+        if label == "grooming":
+            score *= CONTEXT_FLOOR + (1.0 - CONTEXT_FLOOR) * child_context(state, author)
+        out[label] = round(score, 3)
+    return out

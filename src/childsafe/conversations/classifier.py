@@ -1,0 +1,122 @@
+"""Trained classifiers: a hashed linear model over normalised tokens (words and word pairs), so scoring is a few
+dictionary-free array lookups per message; trained with scikit-learn, stored as plain arrays (.npz, no pickle)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+FORMAT = "childsafe-linear/1"
+DIM_BITS = 18
+
+
+@lru_cache(maxsize=131072)
+def _token_hash(token: str) -> int:
+    return zlib.crc32(token.encode())
+
+
+def features(tokens: Sequence[str], mask: int) -> list[int]:
+    """Hashed unigrams and bigrams; crc32 is stable across processes and machines, unlike hash(). A bigram's
+    feature is derived from its two words' hashes, so each word is hashed once (and cached)."""
+    hashes = [_token_hash(t) for t in tokens]
+    out = [h & mask for h in hashes]
+    out.extend(((a * 0x9E3779B1) ^ b) & mask for a, b in zip(hashes, hashes[1:], strict=False))
+    return out
+
+
+@dataclass
+class LinearModel:
+    label: str
+    weights: np.ndarray  # float32, 2**dim_bits
+    bias: float
+    dim_bits: int = DIM_BITS
+    meta: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._mask = (1 << self.dim_bits) - 1
+        self._w = self.weights.tolist()  # list indexing beats numpy scalar access for a handful of features
+
+    def probability(self, tokens: Sequence[str]) -> float:
+        if not tokens:
+            return 0.0
+        w = self._w
+        z = self.bias + sum(w[i] for i in features(tokens, self._mask))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def save(self, path: Path) -> None:
+        np.savez_compressed(path, weights=self.weights.astype(np.float16), bias=np.array([self.bias]),
+                            dim_bits=np.array([self.dim_bits]),
+                            meta=np.array(json.dumps({"format": FORMAT, "label": self.label, **self.meta})))
+
+    @classmethod
+    def load(cls, source: Path | io.BytesIO) -> LinearModel:
+        with np.load(source, allow_pickle=False) as data:
+            meta = json.loads(str(data["meta"]))
+            if meta.get("format") != FORMAT:
+                raise ValueError(f"not a {FORMAT} model")
+            return cls(label=meta.pop("label"), weights=data["weights"].astype(np.float32),
+                       bias=float(data["bias"][0]), dim_bits=int(data["dim_bits"][0]),
+                       meta={k: v for k, v in meta.items() if k != "format"})
+
+
+def train(texts: Sequence[Sequence[str]], labels: Sequence[int], label: str, *, dim_bits: int = DIM_BITS,
+          c: float = 1.0, meta: dict[str, object] | None = None,
+          progress: Callable[[int], None] | None = None) -> LinearModel:
+    """Logistic regression on hashed features; `texts` are already-normalised token lists."""
+    from scipy.sparse import csr_matrix  # noqa: PLC0415  (training only)
+    from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
+
+    if len(set(labels)) < 2:
+        raise ValueError("training needs examples of both classes (0 and 1)")
+    mask = (1 << dim_bits) - 1
+    indptr, indices = [0], []
+    for n, tokens in enumerate(texts, 1):
+        indices.extend(features(tokens, mask))
+        indptr.append(len(indices))
+        if progress and n % 1000 == 0:
+            progress(1000)
+    matrix = csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(texts), 1 << dim_bits))
+    matrix.sum_duplicates()
+    model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced", solver="liblinear")
+    model.fit(matrix, np.asarray(labels))
+    return LinearModel(label=label, weights=model.coef_[0].astype(np.float32), bias=float(model.intercept_[0]),
+                       dim_bits=dim_bits, meta={"examples": len(labels), "positives": int(sum(labels)), **(meta or {})})
+
+
+def read_training_csv(stream: Iterable[str], label: str) -> tuple[list[str], list[int]]:
+    """Rows with a `text` column and a 0/1 column named after the label (or `label`); errors name the row."""
+    reader = csv.DictReader(stream)
+    if not reader.fieldnames or "text" not in reader.fieldnames:
+        raise ValueError("the CSV needs a header with a 'text' column")
+    column = label if label in reader.fieldnames else "label"
+    if column not in reader.fieldnames:
+        raise ValueError(f"the CSV needs a '{label}' (or 'label') column of 0 and 1")
+    texts, labels = [], []
+    for row_number, row in enumerate(reader, 2):
+        value = (row.get(column) or "").strip()
+        if value not in ("0", "1"):
+            raise ValueError(f"row {row_number}: {column} is {value!r}, not 0 or 1")
+        texts.append(row.get("text") or "")
+        labels.append(int(value))
+    return texts, labels
+
+
+@lru_cache(maxsize=8)
+def bundled(label: str, directory: str | None = None) -> LinearModel | None:
+    """The model for a label: a deployment's own (`directory`/<label>.npz) first, else the one we ship, if any."""
+    if directory and (Path(directory) / f"{label}.npz").is_file():
+        return LinearModel.load(Path(directory) / f"{label}.npz")
+    resource = resources.files("childsafe.conversations").joinpath(f"data/models/{label}.npz")
+    if not resource.is_file():
+        return None
+    return LinearModel.load(io.BytesIO(resource.read_bytes()))

@@ -1,0 +1,142 @@
+"""`childsafe conversations score --jsonl FILE`, `evaluate FILE`, `train CSV`, `languages`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from childsafe.conversations import classifier, evaluate
+from childsafe.conversations.engine import Engine
+from childsafe.conversations.lexicon import LexiconError, load
+from childsafe.conversations.service import validate_messages
+from childsafe.core.errors import InvalidInputError
+from childsafe.core.settings import get_settings
+
+app = typer.Typer(help="Conversation safety: score chats, evaluate against labels, retrain classifiers.",
+                  no_args_is_help=True)
+console = Console(stderr=True)
+MAX_FILE = 500 * 1024 * 1024
+
+
+def _engine(semantic: bool | None) -> Engine:
+    settings = get_settings()
+    try:
+        return Engine(lexicon_dir=settings.conversations_lexicon_dir or None,
+                      model_dir=settings.conversations_model_dir or None,
+                      semantic=settings.conversations_semantic if semantic is None else semantic)
+    except (LexiconError, RuntimeError) as exc:
+        console.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+def _lines(file: Path) -> list[str]:
+    if str(file) == "-":
+        return sys.stdin.read().splitlines()
+    if not file.is_file() or file.stat().st_size > MAX_FILE:
+        raise typer.BadParameter(f"{file} is not a file of at most {MAX_FILE >> 20} MB")
+    return file.read_text("utf-8").splitlines()
+
+
+def _fail(message: str) -> None:
+    console.print(f"[red]error[/red] {message}")
+    raise typer.Exit(2)
+
+
+@app.command("score")
+def score(jsonl: Path = typer.Option(..., "--jsonl", help="Lines {\"id\", \"messages\": [{\"text\", \"author\"}]}; - for stdin."),
+          language: str = typer.Option(None, help="Language of every conversation (default: detect each)."),
+          semantic: bool = typer.Option(None, "--semantic/--no-semantic", help="Add the semantic layer.")) -> None:
+    """Score conversations; writes one JSON line per conversation (risk, labels, evidence) to stdout."""
+    engine = _engine(semantic)
+    lines = _lines(jsonl)
+    try:
+        items = list(evaluate.read_jsonl(lines, labelled=False))
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("Scoring", total=len(items))
+            for item in items:
+                result = engine.score(validate_messages(item["messages"]), language=language or item.get("language"))
+                typer.echo(json.dumps({"id": item.get("id"), **engine.summary(result)}, ensure_ascii=False))
+                progress.advance(task)
+    except (evaluate.EvaluationError, LexiconError) as exc:
+        _fail(str(exc))
+    except InvalidInputError as exc:
+        _fail(f"{exc.field}: {exc.message}")
+
+
+@app.command("evaluate")
+def evaluate_command(file: Path, threshold: float = typer.Option(0.5, min=0.01, max=1.0),
+                     semantic: bool = typer.Option(None, "--semantic/--no-semantic"),
+                     json_out: bool = typer.Option(False, "--json", help="Print the figures as JSON.")) -> None:
+    """Precision, recall and F1 per label (F0.5 for grooming) against a labelled JSONL file."""
+    engine = _engine(semantic)
+    pairs = []
+    try:
+        items = list(evaluate.read_jsonl(_lines(file), labelled=True))
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("Evaluating", total=len(items))
+            for item in items:
+                result = engine.score(validate_messages(item["messages"]), language=item.get("language"))
+                pairs.append((item["labels"], result.labels))
+                progress.advance(task)
+    except (evaluate.EvaluationError, LexiconError) as exc:
+        _fail(str(exc))
+    except InvalidInputError as exc:
+        _fail(f"{exc.field}: {exc.message}")
+    figures = evaluate.metrics(pairs, threshold)
+    if json_out:
+        typer.echo(json.dumps({m.label: {"precision": round(m.precision, 3), "recall": round(m.recall, 3),
+                                         f"f{m.beta:g}": round(m.f, 3), "positives": m.true_pos + m.false_neg,
+                                         "conversations": len(pairs)} for m in figures}))
+        return
+    table = Table(title=f"{file.name}: {len(pairs)} conversations, threshold {threshold}")
+    for column in ("label", "positives", "precision", "recall", "F", "β"):
+        table.add_column(column, justify="left" if column == "label" else "right")
+    for m in figures:
+        table.add_row(m.label, str(m.true_pos + m.false_neg), f"{m.precision:.2f}", f"{m.recall:.2f}", f"{m.f:.2f}",
+                      f"{m.beta:g}")
+    Console().print(table)
+
+
+@app.command("train")
+def train(csv_file: Path, label: str = typer.Option("bullying", help="The label the model scores."),
+          language: str = typer.Option("en", help="Lexicon whose normalisation the texts get."),
+          out: Path = typer.Option(..., help="Folder for <label>.npz (point CHILDSAFE_CONVERSATIONS_MODEL_DIR at it)."),
+          c: float = typer.Option(1.0, min=1e-4, help="Inverse regularisation strength.")) -> None:
+    """Train a classifier from a labelled CSV (columns: text, and the label or `label` as 0/1)."""
+    if not csv_file.is_file():
+        raise typer.BadParameter(f"{csv_file} is not a file")
+    try:
+        texts, labels = classifier.read_training_csv(csv_file.open(encoding="utf-8", newline=""), label)
+        normaliser = load(language, get_settings().conversations_lexicon_dir or None).normaliser
+    except (ValueError, LexiconError) as exc:
+        _fail(str(exc))
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("Normalising", total=len(texts))
+        tokens = []
+        for text in texts:
+            tokens.append(normaliser.tokens(text))
+            progress.advance(task)
+        progress.add_task("Training", total=None)
+        try:
+            model = classifier.train(tokens, labels, label, c=c, meta={"source": csv_file.name, "language": language})
+        except ValueError as exc:
+            _fail(str(exc))
+    out.mkdir(parents=True, exist_ok=True)
+    model.save(out / f"{label}.npz")
+    typer.echo(f"{label}: trained on {len(labels)} examples ({sum(labels)} positive) -> {out / (label + '.npz')}")
+
+
+@app.command("languages")
+def languages() -> None:
+    """The lexicons available, with their pattern counts."""
+    engine = _engine(False)
+    for language in engine.languages:
+        lexicon = engine.lexicon(language)
+        typer.echo(f"{language}: {sum(lexicon.pattern_counts.values())} patterns over "
+                   f"{len(lexicon.pattern_counts)} signals")

@@ -1,0 +1,145 @@
+"""The pipeline, layer by layer: normalise, lexicon, personal-data detectors, trained classifier, optional semantic
+layer, then conversation aggregation. Pure: no database, no web; the service and the CLI drive it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from childsafe.conversations import aggregate, classifier, lexicon, pii
+from childsafe.conversations.aggregate import Hit
+from childsafe.conversations.signals import LABELS
+
+# Words that aim a message at the reader: a hostile message "at you" is bullying, swearing among friends is not.
+SECOND_PERSON = {
+    "en": {"you", "your", "yours", "youre", "yourself", "ya", "ye", "thou"},
+    "fr": {"tu", "t", "te", "toi", "ton", "ta", "tes", "vous", "votre", "vos"},
+    "es": {"tu", "te", "ti", "eres", "estas", "vos", "tus", "usted", "contigo", "sos"},
+    "de": {"du", "dich", "dir", "dein", "deine", "deinen", "deiner", "deinem", "bist", "ihr", "euch"},
+}
+# Frequent short words per language, to pick a lexicon when the caller does not say which.
+_MARKERS = {
+    "en": {"the", "you", "and", "is", "are", "what", "my", "me", "it", "to", "do", "i", "im", "u", "your", "this"},
+    "fr": {"je", "tu", "le", "la", "les", "est", "et", "pas", "que", "t", "j", "c", "des", "un", "une", "moi", "ca"},
+    "es": {"que", "el", "la", "los", "y", "es", "no", "de", "tu", "yo", "me", "un", "una", "por", "con", "estas"},
+    "de": {"ich", "du", "der", "die", "das", "und", "ist", "nicht", "ein", "eine", "mit", "bist", "hast", "mich"},
+}
+
+
+@dataclass
+class MessageResult:
+    index: int
+    author: str | None
+    scores: dict[str, float]
+    hits: list[Hit]
+
+
+@dataclass
+class ConversationResult:
+    language: str
+    risk: float
+    labels: dict[str, float]
+    messages: list[MessageResult]
+    explanations: dict[str, list[dict[str, Any]]]
+    state: dict[str, Any] = field(repr=False)
+
+    def evidence(self) -> list[dict[str, Any]]:
+        """Every hit, message by message: which message, which signal, from which layer, and the words."""
+        return [{"message": m.index, "author": m.author, "signal": h.signal, "source": h.source,
+                 "confidence": round(h.confidence, 3), **({"match": h.text} if h.text else {})}
+                for m in self.messages for h in m.hits]
+
+
+def detect_language(texts: Iterable[str], available: Sequence[str]) -> str:
+    counts: Counter[str] = Counter()
+    for text in texts:
+        words = set(text.casefold().replace("'", " ").replace("’", " ").split())
+        for language, markers in _MARKERS.items():
+            if language in available:
+                counts[language] += len(words & markers)
+    return counts.most_common(1)[0][0] if counts and counts.most_common(1)[0][1] else (
+        "en" if "en" in available else available[0])
+
+
+class Engine:
+    """Scores conversations. One instance per process: lexicons and models load once and are shared."""
+
+    def __init__(self, *, lexicon_dir: str | None = None, model_dir: str | None = None,
+                 semantic: bool = False) -> None:
+        self.lexicon_dir, self.model_dir = lexicon_dir, model_dir
+        self.languages = sorted(set(lexicon.bundled_languages()) | self._extra_languages())
+        self.hostility = classifier.bundled("bullying", model_dir)
+        self.semantic = None
+        if semantic:
+            from childsafe.conversations import semantic as layer  # noqa: PLC0415
+
+            self.semantic = layer.load()
+
+    def _extra_languages(self) -> set[str]:
+        from pathlib import Path  # noqa: PLC0415
+
+        if not self.lexicon_dir or not Path(self.lexicon_dir).is_dir():
+            return set()
+        return {p.stem for p in Path(self.lexicon_dir).glob("*.toml")}
+
+    def lexicon(self, language: str) -> lexicon.Lexicon:
+        return lexicon.load(language, self.lexicon_dir)
+
+    def message_hits(self, text: str, language: str, semantic: list[tuple[str, float]] | None = None
+                     ) -> tuple[list[Hit], float]:
+        """The evidence in one message, and its hostility (the classifier's probability, if aimed at someone)."""
+        lex = self.lexicon(language)
+        tokens = lex.normaliser.tokens(text)
+        hits = [Hit(m.signal, "lexicon", 1.0, (m.start, m.end), " ".join(tokens[m.start:m.end]))
+                for m in _longest(lex.find(tokens))]
+        hits.extend(Hit(f.signal, "detector", 1.0, (f.start, f.end)) for f in pii.detect(text, language, tokens))
+        for name, confidence in semantic or ():
+            if not any(h.signal == name for h in hits):
+                hits.append(Hit(name, "semantic", confidence))
+        hostility = 0.0
+        if self.hostility is not None and SECOND_PERSON.get(language, set()).intersection(tokens):
+            hostility = self.hostility.probability(tokens)
+            if hostility > 0.5:
+                hits.append(Hit("hostile_language", "classifier", round(hostility, 3)))
+        return hits, hostility
+
+    def score(self, messages: Sequence[dict[str, Any]], *, language: str | None = None,
+              state: dict[str, Any] | None = None, author_key: Any = None) -> ConversationResult:
+        """Score messages ({"text", "author"?}); with `state`, they continue a conversation scored before.
+        `author_key` maps an author to the pseudonym kept in the state (the service passes a keyed hash)."""
+        texts = [str(m.get("text", "")) for m in messages]
+        language = language or detect_language(texts, self.languages)
+        if language not in self.languages:
+            raise lexicon.LexiconError(f"no lexicon for language {language!r}; available: {', '.join(self.languages)}")
+        state = state if state is not None else aggregate.new_state()
+        semantic = self.semantic.hits(texts) if self.semantic else [None] * len(texts)
+        results = []
+        for message, text, sem in zip(messages, texts, semantic, strict=True):
+            author = message.get("author")
+            key = aggregate.NO_AUTHOR if author in (None, "") else (author_key(author) if author_key else str(author))
+            hits, hostility = self.message_hits(text, language, sem)
+            index = aggregate.add_message(state, key, [h for h in hits if h.signal != "hostile_language"], hostility)
+            results.append(MessageResult(index, author, aggregate.message_scores(state, key, hits, 0.0), hits))
+        labels, why = aggregate.scores(state)
+        return ConversationResult(language, max(labels.values()), labels, results, why, state)
+
+    def summary(self, result: ConversationResult) -> dict[str, Any]:
+        return {"risk": result.risk, "labels": {label: result.labels[label] for label in LABELS},
+                "language": result.language, "evidence": result.evidence()}
+
+
+def _longest(matches: list[lexicon.Match]) -> list[lexicon.Match]:
+    """One hit per signal and start: the longest, so "send me pics" is not also counted as "send me"."""
+    best: dict[tuple[str, int], lexicon.Match] = {}
+    for m in matches:
+        key = (m.signal, m.start)
+        if key not in best or m.end > best[key].end:
+            best[key] = m
+    kept = sorted(best.values(), key=lambda m: (m.start, -m.end))
+    out: list[lexicon.Match] = []
+    for m in kept:  # a shorter match inside a longer one of the same signal adds nothing
+        if not any(o.signal == m.signal and o.start <= m.start and m.end <= o.end for o in out):
+            out.append(m)
+    return out

@@ -1,0 +1,181 @@
+"""Text normalisation that undoes the usual evasions (leetspeak, look-alike letters, repeated or spaced-out letters,
+symbols inside words, emoji) and turns a chat message into tokens that lexicons and classifiers share."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from importlib import resources
+
+# Letters from other scripts that look like Latin ones; applied only inside words that mix scripts, so Russian or
+# Greek text stays itself. After Unicode's confusables list (UTS #39), reduced to the lowercase letters that matter.
+_CONFUSABLES = str.maketrans({
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t",
+    "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ɡ": "g", "һ": "h", "ӏ": "l", "ո": "n", "ս": "u",
+    "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x",
+    "γ": "y", "η": "n", "ω": "w"})
+_MIXED = re.compile(r"\w*(?:[a-z][\u0370-\u03ff\u0400-\u052f\u0250-\u02af]|[\u0370-\u03ff\u0400-\u052f\u0250-\u02af][a-z])\w*")
+_OTHER_SCRIPT = re.compile(r"[\u0370-\u03ff\u0400-\u052f]")
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g", "@": "a",
+                       "$": "s", "!": "i", "|": "l", "+": "t", "€": "e", "£": "l"})
+# Ages and ordinals written with letters ("13f", "14yo", "8th", "3e", "2º") are numbers, not leetspeak.
+_NUMBER_WORD = re.compile(r"(\d{1,3})(st|nd|rd|th|e|eme|er|re|ere|o|a|te|ten|yo|yrs?|y|f|m|j|ans?|anos?|jahre?|º|ª)")
+_KEEP_SUFFIX = {"f", "m", "yo", "y", "yr", "yrs", "ans", "an", "anos", "ano", "jahre", "jahr", "j"}
+_DOTTED = re.compile(r"[^\W\d_](?:[._*~+]+[^\W\d_]){2,}")
+_RUNS = re.compile(r"([^\W\d_])\1{2,}")
+_TOKEN = re.compile(r":[a-z]+:|[^\W_]+")
+_SPLITTERS = "'’‘`´-–—/\\"
+
+
+def _accent_table() -> dict[int, str]:
+    """Precomposed letters to their base letter (é -> e, ñ -> n), in one translate table: fast and lossless enough."""
+    table: dict[int, str] = {}
+    for cp in range(0xC0, 0x2000):
+        decomposed = unicodedata.normalize("NFD", chr(cp))
+        base = "".join(c for c in decomposed if not unicodedata.combining(c))
+        if base != chr(cp) and base and len(decomposed) > 1:
+            table[cp] = base
+    for ch in _SPLITTERS:
+        table[ord(ch)] = " "
+    for cp in (0xFE0F, 0xFE0E, 0x200D, *range(0x1F3FB, 0x1F400)):  # variation selectors, joiners, skin tones
+        table[cp] = ""
+    return table
+
+
+@lru_cache(maxsize=1)
+def emoji_classes() -> dict[str, str]:
+    data = tomllib.loads(resources.files("childsafe.conversations").joinpath("data/emoji.toml").read_text("utf-8"))
+    return {emoji: name for name, emojis in data.items() for emoji in emojis}
+
+
+_ASCII_TABLE = str.maketrans({ch: " " for ch in _SPLITTERS if ch.isascii()})
+
+
+@lru_cache(maxsize=1)
+def _base_table() -> dict[int, str]:
+    table = _accent_table()
+    for emoji, name in emoji_classes().items():
+        table[ord(emoji[0])] = f" :{name}: "
+    return table
+
+
+_EDGE = "!\"#%&'()*,-./:;<=>?[\\]^`{}~¡¿«»…“”„‘’•·"
+
+
+@lru_cache(maxsize=65536)
+def _word(word: str) -> tuple[str, ...]:
+    """One whitespace-separated word, lowercased, as tokens: where the per-word work happens, cached."""
+    if word.isalpha():
+        return (_RUNS.sub(r"\1", word),) if len(word) > 2 else (word,)
+    if word[0] == ":" and word[-1] == ":" and word[1:-1].isalpha():
+        return (word,)  # an emoji class
+    if word[0] == "@" and len(word) > 3 and re.fullmatch(r"@[\w.]+", word):
+        return (":handle:",)  # a social handle, not "@ss"
+    core = word.strip(_EDGE)
+    if not core:
+        return ()
+    if core.isalpha() or core.isdigit():
+        return _word(core) if core.isalpha() else (core,)
+    number = _NUMBER_WORD.fullmatch(core)
+    if number:
+        suffix = number.group(2)
+        return (number.group(1), suffix) if suffix in _KEEP_SUFFIX else (number.group(1),)
+    if _DOTTED.fullmatch(core):
+        return _word(re.sub(r"[._*~+]", "", core))
+    letters = any(ch.isalpha() for ch in core)
+    if letters and any(ch.isdigit() or ch in "@$!|+€£" for ch in core):
+        fixed = re.sub(r"[^\w]", "", core.translate(_LEET))
+        if fixed.isalpha():
+            return _word(fixed)
+        return tuple(t for part in re.findall(r"[^\W\d_]+|\d+", fixed) for t in _word(part))
+    return tuple(t for part in _TOKEN.findall(core) for t in _word(part))
+
+
+class Normaliser:
+    """Turns text into tokens. `abbreviations` expands chat shorthand; `vocabulary` lets spaced-out letters
+    ("s e n d n u d e s") be split back into known words."""
+
+    def __init__(self, abbreviations: Mapping[str, Iterable[str]] | None = None,
+                 vocabulary: Iterable[str] = ()) -> None:
+        self.abbreviations = {k: tuple(v) for k, v in (abbreviations or {}).items()}
+        self.vocabulary = frozenset(vocabulary)
+        self._table = _base_table()
+
+    def _fold(self, raw: str) -> str:
+        if raw.isascii():
+            return raw.lower().translate(_ASCII_TABLE)
+        text = unicodedata.normalize("NFKC", raw).casefold().translate(self._table)
+        return text if text.isascii() else self._unconfuse(text)
+
+    def text(self, raw: str) -> str:
+        """The normalised tokens joined by spaces, before abbreviations are expanded."""
+        return " ".join(self._words(raw))
+
+    def _words(self, raw: str) -> list[str]:
+        words: list[str] = []
+        singles = 0
+        for word in self._fold(raw).split():
+            tokens = _word(word)
+            words.extend(tokens)
+            if len(tokens) == 1 and len(tokens[0]) == 1:
+                singles += 1
+        return self._join_spaced(words) if singles >= 3 else words
+
+    @staticmethod
+    def _unconfuse(text: str) -> str:
+        """Look-alike letters become Latin in a mostly Latin text, or inside mixed words of any text."""
+        latin = sum(1 for ch in text if "a" <= ch <= "z")
+        other = len(_OTHER_SCRIPT.findall(text))
+        if latin > other:
+            return text.translate(_CONFUSABLES)
+        return _MIXED.sub(lambda m: m.group().translate(_CONFUSABLES), text)
+
+    def tokens(self, raw: str) -> list[str]:
+        found = self._words(raw)
+        if not self.abbreviations:
+            return found
+        expand = self.abbreviations.get
+        out: list[str] = []
+        for token in found:
+            expansion = expand(token)
+            if expansion is None:
+                out.append(token)
+            else:
+                out.extend(expansion)
+        return out
+
+    def _join_spaced(self, words: list[str]) -> list[str]:
+        """Runs of three or more single letters ("s e n d") become words again, unless they are shorthand."""
+        out: list[str] = []
+        run: list[str] = []
+        for word in [*words, ""]:
+            if len(word) == 1 and word.isalpha():
+                run.append(word)
+                continue
+            if len(run) >= 3 and not all(letter in self.abbreviations for letter in run):
+                out.extend(segment("".join(run), self.vocabulary))
+            else:
+                out.extend(run)
+            run = []
+            if word:
+                out.append(word)
+        return out
+
+
+def segment(joined: str, vocabulary: frozenset[str]) -> list[str]:
+    """Split a run of letters into known words (fewest pieces); if it cannot be split, keep it whole."""
+    if not vocabulary or joined in vocabulary:
+        return [joined]
+    n = len(joined)
+    best: list[list[str] | None] = [None] * (n + 1)
+    best[0] = []
+    for end in range(1, n + 1):
+        for start in range(max(0, end - 20), end):
+            prefix = best[start]
+            if prefix is not None and joined[start:end] in vocabulary:
+                if best[end] is None or len(prefix) + 1 < len(best[end]):  # type: ignore[arg-type]
+                    best[end] = [*prefix, joined[start:end]]
+    return best[n] or [joined]

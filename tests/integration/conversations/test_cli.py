@@ -1,0 +1,73 @@
+"""`childsafe conversations score | evaluate | train | languages` from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from childsafe.cli import app
+
+runner = CliRunner()
+DEV = Path(__file__).resolve().parents[2] / "fixtures" / "conversations" / "dev.jsonl"
+
+
+@pytest.fixture
+def settings_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    from childsafe.core.settings import get_settings
+
+    monkeypatch.setenv("CHILDSAFE_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+def test_score_writes_one_line_per_conversation(settings_env: Path) -> None:
+    source = settings_env / "in.jsonl"
+    source.write_text(
+        json.dumps({"id": "c1", "messages": [{"text": "how old are you?", "author": "x"},
+                                             {"text": "im 12", "author": "y"},
+                                             {"text": "are your parents home? dont tell anyone", "author": "x"}]})
+        + "\n" + json.dumps({"id": "c2", "messages": [{"text": "see you at practice"}]}) + "\n")
+    result = runner.invoke(app, ["conversations", "score", "--jsonl", str(source)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["id"] for line in lines] == ["c1", "c2"]
+    assert set(lines[0]["labels"]) == {"grooming", "sexual", "bullying", "self_harm", "personal_info"}
+    assert lines[0]["risk"] > lines[1]["risk"] and lines[0]["evidence"]
+
+
+def test_score_names_a_bad_line(settings_env: Path) -> None:
+    source = settings_env / "bad.jsonl"
+    source.write_text('{"id": 1, "messages": [{"text": "hi"}]}\n{"id": 2}\n')
+    result = runner.invoke(app, ["conversations", "score", "--jsonl", str(source)])
+    assert result.exit_code == 2 and "line 2" in result.output
+
+
+def test_evaluate_prints_per_label_figures(settings_env: Path) -> None:
+    result = runner.invoke(app, ["conversations", "evaluate", str(DEV), "--json"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    assert "f0.5" in figures["grooming"] and "f1" in figures["bullying"]
+    assert figures["grooming"]["conversations"] == sum(1 for line in DEV.read_text().splitlines() if line.strip())
+
+
+def test_train_makes_a_model_the_engine_uses(settings_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = settings_env / "train.csv"
+    rows = ["text,bullying"] + ["you are such a loser,1", "nobody likes you idiot,1", "great game today,0",
+                                "see you tomorrow,0"] * 25
+    data.write_text("\n".join(rows) + "\n")
+    out = settings_env / "models"
+    result = runner.invoke(app, ["conversations", "train", str(data), "--label", "bullying", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    from childsafe.conversations.classifier import LinearModel
+
+    model = LinearModel.load(out / "bullying.npz")
+    assert model.meta["examples"] == 100 and model.probability(["you", "loser"]) > 0.5
+
+
+def test_languages_lists_the_lexicons() -> None:
+    result = runner.invoke(app, ["conversations", "languages"])
+    assert result.exit_code == 0 and "en:" in result.stdout and "de:" in result.stdout

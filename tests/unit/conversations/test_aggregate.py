@@ -1,0 +1,57 @@
+"""Conversation aggregation: grooming needs child context, flags early, and evidence adds up per author."""
+
+from __future__ import annotations
+
+from childsafe.conversations import aggregate
+from childsafe.conversations.aggregate import Hit
+
+
+def run(messages: list[tuple[str, list[str]]]) -> dict[str, float]:
+    state = aggregate.new_state()
+    for author, names in messages:
+        aggregate.add_message(state, author, [Hit(n, "lexicon") for n in names], 0.0)
+    return aggregate.scores(state)[0]
+
+
+def test_early_grooming_is_flagged_before_any_sexual_talk() -> None:
+    labels = run([("a", ["flattery"]), ("b", ["minor_disclosure"]), ("a", ["supervision_question"]),
+                  ("a", ["secrecy"]), ("a", ["platform_move"])])
+    assert labels["grooming"] >= 0.5 and labels["sexual"] == 0
+
+
+def test_adults_flirting_is_not_grooming() -> None:
+    labels = run([("a", ["flattery"]), ("b", ["sexual_talk"]), ("a", ["meeting"]), ("a", ["image_request"])])
+    assert labels["grooming"] < 0.5
+    assert labels["sexual"] > 0
+
+
+def test_the_childs_own_disclosure_does_not_make_the_child_a_groomer() -> None:
+    state = aggregate.new_state()
+    aggregate.add_message(state, "child", [Hit("minor_disclosure", "lexicon"), Hit("meeting", "lexicon")], 0.0)
+    aggregate.add_message(state, "adult", [Hit("age_question", "lexicon")], 0.0)
+    assert aggregate.child_context(state, "adult") == 1.0
+    assert aggregate.grooming(state, "child")[0] < aggregate.grooming(state, "adult")[0] + 0.2
+
+
+def test_one_signal_repeated_adds_up_to_a_limit() -> None:
+    once = run([("a", ["insult"])])["bullying"]
+    thrice = run([("a", ["insult"])] * 3)["bullying"]
+    many = run([("a", ["insult"])] * 10)["bullying"]
+    assert once < thrice == many
+
+
+def test_explanations_name_signals_and_authors() -> None:
+    state = aggregate.new_state()
+    aggregate.add_message(state, "x", [Hit("suicidal", "lexicon")], 0.0)
+    labels, why = aggregate.scores(state)
+    assert labels["self_harm"] == 0.8
+    assert why["self_harm"] == [{"signal": "suicidal", "author": "x", "contribution": 0.8}]
+
+
+def test_state_is_plain_json_without_texts() -> None:
+    import json
+
+    state = aggregate.new_state()
+    aggregate.add_message(state, "a", [Hit("secrecy", "lexicon", text="our secret")], 0.9)
+    dumped = json.dumps(state)
+    assert "our secret" not in dumped and json.loads(dumped) == state

@@ -1,0 +1,79 @@
+"""The pattern language, exceptions, errors, and the contract every bundled lexicon keeps."""
+
+from __future__ import annotations
+
+import pytest
+
+from childsafe.conversations import lexicon
+from childsafe.conversations.signals import LEXICON_SIGNALS
+
+SOURCE = """
+language = "en"
+[abbreviations]
+u = "you"
+r = "are"
+[signals]
+age_question = ["how old are you", "what (grade|year) are you in", "asl"]
+image_request = ["send [me] [a] (pic*|photo*)", "show me ** body"]
+minor_disclosure = ["i am #minor", "#minor years old"]
+adult_disclosure = ["i am #adult"]
+self_harm = ["i cut myself"]
+secrecy = ["our secret :shush:"]
+[exceptions]
+self_harm = ["i cut myself shaving"]
+"""
+LEX = lexicon.parse(SOURCE)
+
+
+def signals(text: str) -> set[str]:
+    return {m.signal for m in LEX.find(LEX.normaliser.tokens(text))}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("hey how old r u", {"age_question"}),
+    ("what year are you in?", {"age_question"}),
+    ("asl?", {"age_question"}),
+    ("send pics", {"image_request"}),
+    ("send me a photograph", {"image_request"}),
+    ("show me your whole body", {"image_request"}),
+    ("show me body", {"image_request"}),
+    ("i am 13", {"minor_disclosure"}),
+    ("i am 35", {"adult_disclosure"}),
+    ("i am 5000", set()),
+    ("she is 14 years old", {"minor_disclosure"}),
+    ("i cut myself again", {"self_harm"}),
+    ("i cut myself shaving", set()),
+    ("our secret 🤫", {"secrecy"}),
+    ("what a nice day", set()),
+    ("show me the way to the body shop please", set()),  # ** allows three words, not five
+])
+def test_patterns(text: str, expected: set[str]) -> None:
+    assert signals(text) == expected
+
+
+@pytest.mark.parametrize(("body", "problem"), [
+    ('language = "english"', "two- or three-letter"),
+    ('language = "en"\n[signals]\nnot_a_signal = ["x"]', "not a lexicon signal"),
+    ('language = "en"\n[signals]\nsecrecy = "x"', "list of strings"),
+    ('language = "en"\n[signals]\nsecrecy = ["* secret"]', "may not start"),
+    ('language = "en"\n[signals]\nsecrecy = ["[our] secret"]', "may not start"),
+    ('language = "en"\n[signals]\nsecrecy = ["se* x"]', "at least 3 letters"),
+    ('language = "en"\n[signals]\nsecrecy = ["a b c d e f g h i"]', "elements"),
+    ('language = "en"\n[signals]\nsecrecy = ["(' + "|".join(f"w{i}" for i in range(201)) + ')"]', "alternatives"),
+    ("language = ", "not valid TOML"),
+])
+def test_errors_name_the_problem(body: str, problem: str) -> None:
+    with pytest.raises(lexicon.LexiconError, match=problem):
+        lexicon.parse(body)
+
+
+@pytest.mark.parametrize("language", lexicon.bundled_languages())
+def test_every_bundled_lexicon_covers_every_signal(language: str) -> None:
+    lex = lexicon.load(language)
+    assert lex.language == language and lex.source
+    missing = [s for s in LEXICON_SIGNALS if not lex.pattern_counts.get(s)]
+    assert not missing, f"{language} has no patterns for {missing}"
+
+
+def test_the_four_required_languages_ship() -> None:
+    assert {"en", "fr", "es", "de"} <= set(lexicon.bundled_languages())

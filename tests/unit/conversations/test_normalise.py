@@ -1,0 +1,50 @@
+"""Normalisation undoes evasions without mangling ordinary text, ages or other scripts."""
+
+from __future__ import annotations
+
+import pytest
+
+from childsafe.conversations.normalise import Normaliser, segment
+
+N = Normaliser({"u": ("you",), "r": ("are",), "ur": ("your",)}, {"send", "nudes", "me", "pics"})
+
+
+@pytest.mark.parametrize(("raw", "tokens"), [
+    ("How old R U??", ["how", "old", "are", "you"]),
+    ("s3nd m3 p1cs", ["send", "me", "pics"]),
+    ("pleeeease", ["please"]),
+    ("s e n d n u d e s", ["send", "nudes"]),
+    ("s.e.n.d", ["send"]),
+    ("n-u-d-e-s", ["nudes"]),
+    ("sеnd", ["send"]),  # Cyrillic е inside a Latin word
+    ("𝓼𝓮𝓷𝓭", ["send"]),  # mathematical script letters fold to plain ones
+    ("Où habites-tu ?", ["ou", "habites", "tu"]),
+    ("don't tell", ["don", "t", "tell"]),
+    ("im 13f", ["im", "13", "f"]),
+    ("in 8th grade", ["in", "8", "grade"]),
+    ("je suis en 5ème", ["je", "suis", "en", "5"]),
+    ("ok 🤫🤫", ["ok", ":shush:", ":shush:"]),
+    ("thumbs 👍🏽 up", ["thumbs", "up"]),
+    ("add @lily_2011", ["add", ":handle:"]),
+    ("Straße", ["strasse"]),
+])
+def test_tokens(raw: str, tokens: list[str]) -> None:
+    assert N.tokens(raw) == tokens
+
+
+def test_other_scripts_stay_themselves() -> None:
+    assert N.tokens("Привет, как дела?") == ["привет", "как", "дела"]
+    assert N.tokens("مرحبا كيف حالك") == ["مرحبا", "كيف", "حالك"]
+
+
+def test_numbers_are_not_leetspeak() -> None:
+    assert N.tokens("call at 10 or 1234") == ["call", "at", "10", "or", "1234"]
+
+
+def test_abbreviation_runs_are_not_spaced_words() -> None:
+    assert N.tokens("u r so cool") == ["you", "are", "so", "cool"]
+
+
+def test_segment_prefers_known_words() -> None:
+    assert segment("sendmenudes", frozenset({"send", "nudes", "me", "men", "sen"})) == ["send", "me", "nudes"]
+    assert segment("xyzzy", frozenset({"send"})) == ["xyzzy"]
