@@ -20,15 +20,28 @@ FORMAT = "childsafe-linear/1"
 DIM_BITS = 18
 
 
-@lru_cache(maxsize=131072)
-def _token_hash(token: str) -> int:
-    return zlib.crc32(token.encode())
+_HASHES: dict[str, int] = {}
+_HASHES_MAX = 200_000
+
+
+def _hashes(tokens: Sequence[str]) -> list[int]:
+    """crc32 of each word, remembered (a bounded table: words repeat, and forgetting it all is cheap)."""
+    table = _HASHES
+    out = []
+    for token in tokens:
+        value = table.get(token)
+        if value is None:
+            if len(table) >= _HASHES_MAX:
+                table.clear()
+            value = table[token] = zlib.crc32(token.encode())
+        out.append(value)
+    return out
 
 
 def features(tokens: Sequence[str], mask: int) -> list[int]:
     """Hashed unigrams and bigrams; crc32 is stable across processes and machines, unlike hash(). A bigram's
-    feature is derived from its two words' hashes, so each word is hashed once (and cached)."""
-    hashes = [_token_hash(t) for t in tokens]
+    feature is derived from its two words' hashes, so each word is hashed once."""
+    hashes = _hashes(tokens)
     out = [h & mask for h in hashes]
     out.extend(((a * 0x9E3779B1) ^ b) & mask for a, b in zip(hashes, hashes[1:], strict=False))
     return out

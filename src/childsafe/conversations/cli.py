@@ -12,7 +12,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from childsafe.conversations import classifier, evaluate
-from childsafe.conversations.engine import Engine
+from childsafe.conversations.engine import LAYERS, Engine
 from childsafe.conversations.lexicon import LexiconError, load
 from childsafe.conversations.service import validate_messages
 from childsafe.core.errors import InvalidInputError
@@ -24,13 +24,16 @@ console = Console(stderr=True)
 MAX_FILE = 500 * 1024 * 1024
 
 
-def _engine(semantic: bool | None) -> Engine:
+def _engine(semantic: bool | None, layers: str | None = None) -> Engine:
     settings = get_settings()
+    chosen = [layer.strip() for layer in layers.split(",")] if layers else list(LAYERS)
+    semantic = settings.conversations_semantic if semantic is None else semantic
+    if layers:
+        semantic = "semantic" in chosen
     try:
         return Engine(lexicon_dir=settings.conversations_lexicon_dir or None,
-                      model_dir=settings.conversations_model_dir or None,
-                      semantic=settings.conversations_semantic if semantic is None else semantic)
-    except (LexiconError, RuntimeError) as exc:
+                      model_dir=settings.conversations_model_dir or None, semantic=semantic, layers=chosen)
+    except (LexiconError, RuntimeError, ValueError) as exc:
         console.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2) from None
 
@@ -72,9 +75,11 @@ def score(jsonl: Path = typer.Option(..., "--jsonl", help="Lines {\"id\", \"mess
 @app.command("evaluate")
 def evaluate_command(file: Path, threshold: float = typer.Option(0.5, min=0.01, max=1.0),
                      semantic: bool = typer.Option(None, "--semantic/--no-semantic"),
+                     layers: str = typer.Option(None, help="Only these layers, e.g. lexicon or lexicon,detectors "
+                                                           "(lexicon, detectors, classifier, semantic)."),
                      json_out: bool = typer.Option(False, "--json", help="Print the figures as JSON.")) -> None:
     """Precision, recall and F1 per label (F0.5 for grooming) against a labelled JSONL file."""
-    engine = _engine(semantic)
+    engine = _engine(semantic, layers)
     pairs = []
     try:
         items = list(evaluate.read_jsonl(_lines(file), labelled=True))
@@ -116,6 +121,7 @@ def train(csv_file: Path, label: str = typer.Option("bullying", help="The label 
         normaliser = load(language, get_settings().conversations_lexicon_dir or None).normaliser
     except (ValueError, LexiconError) as exc:
         _fail(str(exc))
+    m = None
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("Normalising", total=len(texts))
         tokens = []
@@ -124,9 +130,21 @@ def train(csv_file: Path, label: str = typer.Option("bullying", help="The label 
             progress.advance(task)
         progress.add_task("Training", total=None)
         try:
-            model = classifier.train(tokens, labels, label, c=c, meta={"source": csv_file.name, "language": language})
+            held = [i % 5 == 4 for i in range(len(tokens))]  # every fifth row is held out to report figures
+            trial = classifier.train([t for t, h in zip(tokens, held, strict=True) if not h],
+                                     [y for y, h in zip(labels, held, strict=True) if not h], label, c=c)
+            figures = evaluate.metrics(
+                ({**dict.fromkeys(evaluate.LABELS, 0), label: y},
+                 {**dict.fromkeys(evaluate.LABELS, 0.0), label: trial.probability(t)})
+                for t, y, h in zip(tokens, labels, held, strict=True) if h)
+            m = next(f for f in figures if f.label == label) if label in evaluate.LABELS else None
+            model = classifier.train(tokens, labels, label, c=c, meta={
+                "source": csv_file.name, "language": language,
+                **({"heldout_precision": round(m.precision, 3), "heldout_recall": round(m.recall, 3)} if m else {})})
         except ValueError as exc:
             _fail(str(exc))
+    if m is not None:
+        typer.echo(f"held-out fifth: precision {m.precision:.3f}, recall {m.recall:.3f}, F1 {m.f:.3f}")
     out.mkdir(parents=True, exist_ok=True)
     model.save(out / f"{label}.npz")
     typer.echo(f"{label}: trained on {len(labels)} examples ({sum(labels)} positive) -> {out / (label + '.npz')}")

@@ -19,6 +19,7 @@ SECOND_PERSON = {
     "es": {"tu", "te", "ti", "eres", "estas", "vos", "tus", "usted", "contigo", "sos"},
     "de": {"du", "dich", "dir", "dein", "deine", "deinen", "deiner", "deinem", "bist", "ihr", "euch"},
 }
+_NONE: frozenset[str] = frozenset()
 # Frequent short words per language, to pick a lexicon when the caller does not say which.
 _MARKERS = {
     "en": {"the", "you", "and", "is", "are", "what", "my", "me", "it", "to", "do", "i", "im", "u", "your", "this"},
@@ -26,6 +27,9 @@ _MARKERS = {
     "es": {"que", "el", "la", "los", "y", "es", "no", "de", "tu", "yo", "me", "un", "una", "por", "con", "estas"},
     "de": {"ich", "du", "der", "die", "das", "und", "ist", "nicht", "ein", "eine", "mit", "bist", "hast", "mich"},
 }
+
+
+LAYERS = ("lexicon", "detectors", "classifier", "semantic")
 
 
 @dataclass
@@ -67,10 +71,13 @@ class Engine:
     """Scores conversations. One instance per process: lexicons and models load once and are shared."""
 
     def __init__(self, *, lexicon_dir: str | None = None, model_dir: str | None = None,
-                 semantic: bool = False) -> None:
+                 semantic: bool = False, layers: Iterable[str] = LAYERS) -> None:
         self.lexicon_dir, self.model_dir = lexicon_dir, model_dir
+        self.layers = frozenset(layers)
+        if not self.layers <= set(LAYERS):
+            raise ValueError(f"layers are {', '.join(LAYERS)}")
         self.languages = sorted(set(lexicon.bundled_languages()) | self._extra_languages())
-        self.hostility = classifier.bundled("bullying", model_dir)
+        self.hostility = classifier.bundled("bullying", model_dir) if "classifier" in self.layers else None
         self.semantic = None
         if semantic:
             from childsafe.conversations import semantic as layer  # noqa: PLC0415
@@ -92,14 +99,19 @@ class Engine:
         """The evidence in one message, and its hostility (the classifier's probability, if aimed at someone)."""
         lex = self.lexicon(language)
         tokens = lex.normaliser.tokens(text)
-        hits = [Hit(m.signal, "lexicon", 1.0, (m.start, m.end), " ".join(tokens[m.start:m.end]))
-                for m in _longest(lex.find(tokens))]
-        hits.extend(Hit(f.signal, "detector", 1.0, (f.start, f.end)) for f in pii.detect(text, language, tokens))
+        hits: list[Hit] = []
+        if "lexicon" in self.layers:
+            matches = lex.find(tokens)
+            if matches:
+                hits = [Hit(m.signal, "lexicon", 1.0, (m.start, m.end), " ".join(tokens[m.start:m.end]))
+                        for m in (_longest(matches) if len(matches) > 1 else matches)]
+        if "detectors" in self.layers:
+            hits.extend(Hit(f.signal, "detector", 1.0, (f.start, f.end)) for f in pii.detect(text, language, tokens))
         for name, confidence in semantic or ():
             if not any(h.signal == name for h in hits):
                 hits.append(Hit(name, "semantic", confidence))
         hostility = 0.0
-        if self.hostility is not None and SECOND_PERSON.get(language, set()).intersection(tokens):
+        if self.hostility is not None and not SECOND_PERSON.get(language, _NONE).isdisjoint(tokens):
             hostility = self.hostility.probability(tokens)
             if hostility > 0.5:
                 hits.append(Hit("hostile_language", "classifier", round(hostility, 3)))

@@ -22,7 +22,13 @@ _COMMON = frozenset("""a an and are as at be but by do for from have he her him 
 of on or our she so than that the their them they this to too up us was we were what when where which who why
 will with you your yours u ur je tu il elle on nous vous ils le la les un une des de du et est pas ne que qui t j
 c moi toi te me ta ton tes mon ma mes el la los las un una y es no de que en lo te tu yo me mi por con para se
-der die das ein eine und ist nicht du ich mich dich mir dir zu mit bist hast""".split())
+der die das ein eine und ist nicht du ich mich dich mir dir zu mit bist hast like get got want just about can know
+need only make tell how come go see take give have do did don dont really one all out now when there here some more
+any ever never would could should think say going gonna wanna let lets back still also even well much many very im
+ill its thats yeah yes ok okay lol hey hi send sent am been being had has let look good bad time day people
+pas plus avec pour dans sur faire fait veux peux sais dis vais suis tout tous bien comme quand aussi alors
+quiero puedo tienes tengo hacer eso esta este pero como cuando mas muy bien todo ya solo
+mal auch noch schon wenn wie was kann willst hab habe mal ja nein gut mehr nur so""".split())
 
 
 class LexiconError(ValueError):

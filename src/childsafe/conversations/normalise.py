@@ -18,7 +18,8 @@ _CONFUSABLES = str.maketrans({
     "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x",
     "γ": "y", "η": "n", "ω": "w"})
 _MIXED = re.compile(r"\w*(?:[a-z][\u0370-\u03ff\u0400-\u052f\u0250-\u02af]|[\u0370-\u03ff\u0400-\u052f\u0250-\u02af][a-z])\w*")
-_OTHER_SCRIPT = re.compile(r"[\u0370-\u03ff\u0400-\u052f]")
+_OTHER_SCRIPT = re.compile(r"[\u0370-\u03ff\u0400-\u052f\u0250-\u02af]")
+_LATIN = re.compile(r"[a-z]")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g", "@": "a",
                        "$": "s", "!": "i", "|": "l", "+": "t", "€": "e", "£": "l"})
 # Ages and ordinals written with letters ("13f", "14yo", "8th", "3e", "2º") are numbers, not leetspeak.
@@ -51,7 +52,7 @@ def emoji_classes() -> dict[str, str]:
     return {emoji: name for name, emojis in data.items() for emoji in emojis}
 
 
-_ASCII_TABLE = str.maketrans({ch: " " for ch in _SPLITTERS if ch.isascii()})
+_ASCII_SPLITTERS = re.compile(r"['`/\\-]")
 
 
 @lru_cache(maxsize=1)
@@ -62,7 +63,15 @@ def _base_table() -> dict[int, str]:
     return table
 
 
-_EDGE = "!\"#%&'()*,-./:;<=>?[\\]^`{}~¡¿«»…“”„‘’•·"
+# What needs the word-by-word path: digits or symbols that may be leetspeak or handles, letters joined by dots or
+# "!", emoji classes. Other text is plain words, found in one regex pass.
+_SLOW = re.compile(r"[\d@$|+*~_€£#:]|[^\W\d_][!.][^\W\d_]")
+_PLAIN = re.compile(r"[^\W\d_]+")
+_PARTS = re.compile(r"[^\W\d_]+|\d+")
+# Leetspeak is a digit or symbol inside a word (s3nd, p!cs, n00dz) or a $ or @ starting one ($exy); not "today!..i".
+_LEETISH = re.compile(r"[^\W\d_][\d!|+€£@$]+[^\W_]|[^\W_][\d!|+€£@$]+[^\W\d_]|^[@$][^\W\d_]|"
+                      r"^[^\W\d_]+[013457]$|^[013457][^\W\d_]{2,}$")
+_EDGES = re.compile(r"^[^\w$@]+|[^\w]+$")  # punctuation and unknown symbols around a word
 
 
 @lru_cache(maxsize=65536)
@@ -74,7 +83,7 @@ def _word(word: str) -> tuple[str, ...]:
         return (word,)  # an emoji class
     if word[0] == "@" and len(word) > 3 and re.fullmatch(r"@[\w.]+", word):
         return (":handle:",)  # a social handle, not "@ss"
-    core = word.strip(_EDGE)
+    core = _EDGES.sub("", word)
     if not core:
         return ()
     if core.isalpha() or core.isdigit():
@@ -85,13 +94,12 @@ def _word(word: str) -> tuple[str, ...]:
         return (number.group(1), suffix) if suffix in _KEEP_SUFFIX else (number.group(1),)
     if _DOTTED.fullmatch(core):
         return _word(re.sub(r"[._*~+]", "", core))
-    letters = any(ch.isalpha() for ch in core)
-    if letters and any(ch.isdigit() or ch in "@$!|+€£" for ch in core):
+    if _LEETISH.search(core):
         fixed = re.sub(r"[^\w]", "", core.translate(_LEET))
         if fixed.isalpha():
             return _word(fixed)
         return tuple(t for part in re.findall(r"[^\W\d_]+|\d+", fixed) for t in _word(part))
-    return tuple(t for part in _TOKEN.findall(core) for t in _word(part))
+    return tuple(_RUNS.sub(r"\1", part) for part in _PARTS.findall(core))  # punctuation inside: split there
 
 
 class Normaliser:
@@ -106,18 +114,24 @@ class Normaliser:
 
     def _fold(self, raw: str) -> str:
         if raw.isascii():
-            return raw.lower().translate(_ASCII_TABLE)
+            return _ASCII_SPLITTERS.sub(" ", raw.lower())
         text = unicodedata.normalize("NFKC", raw).casefold().translate(self._table)
-        return text if text.isascii() else self._unconfuse(text)
+        return self._unconfuse(text) if _OTHER_SCRIPT.search(text) else text
 
     def text(self, raw: str) -> str:
         """The normalised tokens joined by spaces, before abbreviations are expanded."""
         return " ".join(self._words(raw))
 
     def _words(self, raw: str) -> list[str]:
-        words: list[str] = []
+        folded = self._fold(raw)
+        if not _SLOW.search(folded):  # plain words and punctuation: one regex pass does most of it
+            words = _PLAIN.findall(_RUNS.sub(r"\1", folded))
+            if sum(1 for w in words if len(w) == 1) >= 3:
+                return self._join_spaced(words)
+            return words
+        words = []
         singles = 0
-        for word in self._fold(raw).split():
+        for word in folded.split():
             tokens = _word(word)
             words.extend(tokens)
             if len(tokens) == 1 and len(tokens[0]) == 1:
@@ -127,7 +141,7 @@ class Normaliser:
     @staticmethod
     def _unconfuse(text: str) -> str:
         """Look-alike letters become Latin in a mostly Latin text, or inside mixed words of any text."""
-        latin = sum(1 for ch in text if "a" <= ch <= "z")
+        latin = len(_LATIN.findall(text))
         other = len(_OTHER_SCRIPT.findall(text))
         if latin > other:
             return text.translate(_CONFUSABLES)

@@ -1,0 +1,60 @@
+"""Detection quality on the development conversations: a regression guard, not the reported figures (those come
+from the held-out set, benchmarks/data/conversations/heldout.jsonl, which tuning never looks at)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from childsafe.conversations import evaluate
+from childsafe.conversations.engine import Engine
+
+DEV = Path(__file__).resolve().parents[2] / "fixtures" / "conversations" / "dev.jsonl"
+# Floors a little under what the engine reaches on the development set, so a regression fails the build.
+FLOORS = {"grooming": 0.85, "sexual": 0.8, "bullying": 0.8, "self_harm": 0.85, "personal_info": 0.85}
+
+
+@pytest.fixture(scope="module")
+def scored() -> list[tuple[dict, dict[str, float]]]:
+    engine = Engine()
+    items = list(evaluate.read_jsonl(DEV.read_text("utf-8").splitlines(), labelled=True))
+    return [(item, engine.score(item["messages"], language=item["language"]).labels) for item in items]
+
+
+def test_every_label_stays_above_its_floor(scored) -> None:  # noqa: ANN001
+    figures = {m.label: m for m in evaluate.metrics((item["labels"], labels) for item, labels in scored)}
+    low = {label: round(figures[label].f, 3) for label, floor in FLOORS.items() if figures[label].f < floor}
+    assert not low, f"F below the floor: {low}"
+
+
+def test_hard_negatives_are_left_alone(scored) -> None:  # noqa: ANN001
+    negatives = [(item["id"], labels) for item, labels in scored if not any(item["labels"].values())]
+    assert len(negatives) >= 40
+    flagged = [(i, {k: v for k, v in labels.items() if v >= 0.5}) for i, labels in negatives if max(labels.values()) >= 0.5]
+    assert len(flagged) <= 2, f"over-blocking on friendly chats: {flagged}"
+
+
+def test_grooming_is_flagged_before_the_meeting_request(scored) -> None:  # noqa: ANN001
+    """Early detection: in grooming chats that end with a meeting proposal, the running score crosses 0.5
+    before the first message that proposes to meet."""
+    engine = Engine()
+    early = late = 0
+    for item, _ in scored:
+        if not item["labels"]["grooming"]:
+            continue
+        result = engine.score(item["messages"], language=item["language"])
+        meeting = next((h["message"] for h in result.evidence() if h["signal"] == "meeting"), None)
+        if meeting is None or meeting < 3:
+            continue
+        before = engine.score(item["messages"][:meeting], language=item["language"]).labels["grooming"]
+        early, late = (early + 1, late) if before >= 0.5 else (early, late + 1)
+    assert early + late >= 5 and early >= late, f"flagged before the meeting request in {early} of {early + late}"
+
+
+def test_messages_are_never_kept_in_the_state(scored) -> None:  # noqa: ANN001
+    engine = Engine()
+    item = next(item for item, _ in scored if item["labels"]["grooming"])
+    state = json.dumps(engine.score(item["messages"], language=item["language"]).state)
+    assert all(m["text"] not in state for m in item["messages"] if len(m["text"]) > 3)
