@@ -128,3 +128,24 @@ def test_openapi_describes_the_routes(client: TestClient) -> None:
     spec = client.get("/api/openapi.json").json()
     ids = {op["operationId"] for path in spec["paths"].values() for op in path.values()}
     assert {"conversations-score", "conversations-continue", "conversations-forget"} <= ids
+
+
+def test_awkward_messages_are_scored_without_a_crash(client: TestClient, database) -> None:  # noqa: ANN001
+    auth = scorer(client, database)
+    awkward = [{"text": ""}, {"text": "🤫🤫🔥💀"}, {"text": "Привет how old аre you 你好"}, {"text": "\u202e\u200b\x00"},
+               {"text": "ok " * 1300}]
+    body = client.post("/api/v1/conversations/score", json={"messages": awkward}, headers=auth)
+    assert body.status_code == 200, body.text
+    assert len(body.json()["message_scores"]) == len(awkward)
+
+
+def test_huge_and_broken_bodies_are_refused_by_name(client: TestClient, database) -> None:  # noqa: ANN001
+    auth = scorer(client, database)
+    huge = client.post("/api/v1/conversations/score", content=b"x" * (2 * 1024 * 1024 + 1),
+                       headers={**auth, "content-type": "application/json"})
+    assert huge.status_code == 413 and huge.json()["error"]["field"] == "body"
+    too_many = client.post("/api/v1/conversations/score", json={"messages": [{"text": "hi"}] * 501}, headers=auth)
+    assert too_many.status_code == 422 and "messages" in json.dumps(too_many.json())
+    broken = client.post("/api/v1/conversations/score", content=b'{"messages": [{"text": "\xff\xfe"}]}',
+                         headers={**auth, "content-type": "application/json"})
+    assert broken.status_code == 422 and broken.json()["error"]["field"] == "body"

@@ -40,10 +40,19 @@ def _engine(semantic: bool | None, layers: str | None = None) -> Engine:
 
 def _lines(file: Path) -> list[str]:
     if str(file) == "-":
-        return sys.stdin.read().splitlines()
-    if not file.is_file() or file.stat().st_size > MAX_FILE:
+        data = sys.stdin.buffer.read(MAX_FILE + 1)
+    elif not file.is_file() or file.stat().st_size > MAX_FILE:
         raise typer.BadParameter(f"{file} is not a file of at most {MAX_FILE >> 20} MB")
-    return file.read_text("utf-8").splitlines()
+    else:
+        data = file.read_bytes()
+    if len(data) > MAX_FILE:
+        _fail(f"the input is over {MAX_FILE >> 20} MB")
+    try:
+        return data.decode("utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        _fail(f"line {line}: not UTF-8 (byte {exc.start})")
+    return []
 
 
 def _fail(message: str) -> None:

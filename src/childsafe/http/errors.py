@@ -57,5 +57,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400 and "parsing the body" in str(exc.detail):  # e.g. bytes that are not UTF-8
+            return _respond(request, 422, "invalid_input", "the body is not JSON in UTF-8", "body")
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return _respond(request, exc.status_code, code, str(exc.detail), None, getattr(exc, "headers", None))

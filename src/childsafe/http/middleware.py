@@ -15,6 +15,7 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src '
        "base-uri 'none'; form-action 'self'; frame-ancestors {ancestors}")
 EMBEDDABLE_PREFIXES = ("/help/embed",)
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+JSON_BODY_LIMIT = 2 * 1024 * 1024  # no JSON API call needs more (media go as raw bodies with their own caps)
 
 
 def _same_origin(request: Request) -> bool:
@@ -30,6 +31,11 @@ async def security_headers(request: Request, call_next: Callable[[Request], Awai
             and not request.headers.get("authorization", "").lower().startswith("bearer "):
         return JSONResponse(error_body("csrf_failed", "cross-site request refused", "origin"), status_code=403)
     if request.url.path.startswith("/api/"):
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > JSON_BODY_LIMIT \
+                and request.headers.get("content-type", "").startswith("application/json"):
+            return JSONResponse(error_body("too_large", f"a JSON body may be at most {JSON_BODY_LIMIT >> 20} MB",
+                                           "body"), status_code=413)
         limiter = request.app.state.context.api_limiter
         key = request.client.host if request.client else "unknown"
         wait = limiter.retry_after(key)

@@ -71,3 +71,10 @@ def test_train_makes_a_model_the_engine_uses(settings_env: Path, monkeypatch: py
 def test_languages_lists_the_lexicons() -> None:
     result = runner.invoke(app, ["conversations", "languages"])
     assert result.exit_code == 0 and "en:" in result.stdout and "de:" in result.stdout
+
+
+def test_non_utf8_input_is_named_not_a_crash(settings_env: Path) -> None:
+    source = settings_env / "latin1.jsonl"
+    source.write_bytes(b'{"id": 1, "messages": [{"text": "ok"}]}\n{"id": 2, "messages": [{"text": "caf\xe9"}]}\n')
+    result = runner.invoke(app, ["conversations", "score", "--jsonl", str(source)])
+    assert result.exit_code == 2 and "line 2" in result.output and "UTF-8" in result.output
