@@ -12,7 +12,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from childsafe.conversations import classifier, evaluate
-from childsafe.conversations.engine import LAYERS, Engine
+from childsafe.conversations.engine import Engine
 from childsafe.conversations.lexicon import LexiconError, load
 from childsafe.conversations.service import validate_messages
 from childsafe.core.errors import InvalidInputError
@@ -26,10 +26,12 @@ MAX_FILE = 500 * 1024 * 1024
 
 def _engine(semantic: bool | None, layers: str | None = None) -> Engine:
     settings = get_settings()
-    chosen = [layer.strip() for layer in layers.split(",")] if layers else list(LAYERS)
+    chosen = [layer.strip() for layer in (layers or settings.conversations_layers).split(",") if layer.strip()]
     semantic = settings.conversations_semantic if semantic is None else semantic
     if layers:
         semantic = "semantic" in chosen
+    elif semantic:
+        chosen.append("semantic")
     try:
         return Engine(lexicon_dir=settings.conversations_lexicon_dir or None,
                       model_dir=settings.conversations_model_dir or None, semantic=semantic, layers=chosen)

@@ -132,13 +132,13 @@ class PatternIndex:
         present = set(tokens)
         candidates: set[Pattern] = set()
         by_word, by_stem = self.by_word, self.by_stem
-        for token in present:
-            hits = by_word.get(token)
-            if hits:
-                candidates.update(hits)
-            stems = by_stem.get(token[:3])
-            if stems:
-                candidates.update(p for prefix, p in stems if token.startswith(prefix))
+        for token in present.intersection(by_word):  # a C-level set operation picks the few key words
+            candidates.update(by_word[token])
+        if by_stem:
+            for token in present:
+                stems = by_stem.get(token[:3])
+                if stems:
+                    candidates.update(p for prefix, p in stems if token.startswith(prefix))
         if self.by_number and any(t.isdigit() for t in present):
             candidates.update(self.by_number)
         found: list[Match] = []

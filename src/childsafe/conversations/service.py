@@ -33,14 +33,15 @@ MAX_CONVERSATION_ID = 200
 
 
 @lru_cache(maxsize=4)
-def _engine(lexicon_dir: str, model_dir: str, semantic: bool) -> Engine:
-    return Engine(lexicon_dir=lexicon_dir or None, model_dir=model_dir or None, semantic=semantic)
+def _engine(lexicon_dir: str, model_dir: str, semantic: bool, layers: str) -> Engine:
+    chosen = {layer.strip() for layer in layers.split(",") if layer.strip()} | ({"semantic"} if semantic else set())
+    return Engine(lexicon_dir=lexicon_dir or None, model_dir=model_dir or None, semantic=semantic, layers=chosen)
 
 
 def engine_for(settings: Settings) -> Engine:
     """The process-wide engine for these settings (lexicons and models load once)."""
     return _engine(settings.conversations_lexicon_dir, settings.conversations_model_dir,
-                   settings.conversations_semantic)
+                   settings.conversations_semantic, settings.conversations_layers)
 
 
 @lru_cache(maxsize=4)

@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     report_quarantine: bool = False
     report_quarantine_days: int = Field(default=30, ge=1, le=365)
     conversations_semantic: bool = False
+    conversations_layers: str = "lexicon,detectors,classifier"
     conversations_lexicon_dir: str = ""
     conversations_model_dir: str = ""
     conversations_policy: str = ""
