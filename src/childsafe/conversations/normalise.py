@@ -27,7 +27,6 @@ _NUMBER_WORD = re.compile(r"(\d{1,3})(st|nd|rd|th|e|eme|er|re|ere|o|a|te|ten|yo|
 _KEEP_SUFFIX = {"f", "m", "yo", "y", "yr", "yrs", "ans", "an", "anos", "ano", "jahre", "jahr", "j"}
 _DOTTED = re.compile(r"[^\W\d_](?:[._*~+]+[^\W\d_]){2,}")
 _RUNS = re.compile(r"([^\W\d_])\1{2,}")
-_TOKEN = re.compile(r":[a-z]+:|[^\W_]+")
 _SPLITTERS = "'’‘`´-–—/\\"
 
 
