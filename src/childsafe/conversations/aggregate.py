@@ -119,7 +119,7 @@ def message_scores(state: dict[str, Any], author: str, hits: list[Hit], hostilit
         if label == "bullying" and hostility > 0.5:
             values.append(SIGNALS["hostile_language"].weights["bullying"] * hostility)
         score = _noisy_or(values)
-        if label == "grooming":
+        if label == "grooming" and score:
             score *= CONTEXT_FLOOR + (1.0 - CONTEXT_FLOOR) * child_context(state, author)
-        out[label] = round(score, 3)
+        out[label] = round(score, 3) if score else 0.0
     return out

@@ -113,6 +113,7 @@ class PatternIndex:
         self.by_word: dict[str, list[Pattern]] = {}
         self.by_stem: dict[str, list[tuple[str, Pattern]]] = {}  # first 3 letters of a prefix
         self.by_number: list[Pattern] = []
+        self.keys: frozenset[str] = frozenset()
         self.count = 0
 
     def add(self, pattern: Pattern) -> None:
@@ -132,7 +133,9 @@ class PatternIndex:
         present = set(tokens)
         candidates: set[Pattern] = set()
         by_word, by_stem = self.by_word, self.by_stem
-        for token in present.intersection(by_word):  # a C-level set operation picks the few key words
+        if len(self.keys) != len(by_word):
+            self.keys = frozenset(by_word)
+        for token in present & self.keys:  # set & set walks the smaller one: the message's words
             candidates.update(by_word[token])
         if by_stem:
             for token in present:

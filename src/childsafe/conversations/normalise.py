@@ -130,7 +130,11 @@ class Normaliser:
             return words
         words = []
         singles = 0
-        for word in folded.split():
+        for word in _RUNS.sub(r"\1", folded).split():
+            if word.isalpha():  # most words even here: nothing left to do
+                words.append(word)
+                singles += len(word) == 1
+                continue
             tokens = _word(word)
             words.extend(tokens)
             if len(tokens) == 1 and len(tokens[0]) == 1:
