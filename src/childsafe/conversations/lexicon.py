@@ -49,6 +49,7 @@ class Element:
     words: frozenset[tuple[str, ...]] = frozenset()
     prefixes: tuple[tuple[tuple[str, ...], str], ...] = ()  # (literal tokens before, prefix of the last)
     classes: tuple[str, ...] = ()
+    mixed: tuple[tuple[str, ...], ...] = ()  # word sequences with a number class inside ("#num euro")
     optional: bool = False
     any_min: int = 0
     any_max: int = 0  # a wildcard run when > 0
@@ -73,6 +74,12 @@ class Element:
             number = int(token)
             if any(_CLASS[c](number) for c in self.classes):
                 out.append(pos + 1)
+        for seq in self.mixed:
+            if pos + len(seq) <= n and all(
+                    tokens[pos + k] == part if part[0] != "#" else
+                    (tokens[pos + k].isdigit() and _CLASS[part](int(tokens[pos + k])))
+                    for k, part in enumerate(seq)):
+                out.append(pos + len(seq))
         return out
 
 
@@ -173,6 +180,7 @@ def _element(body: str, normaliser: Normaliser, optional: bool) -> Element:
     words: set[tuple[str, ...]] = set()
     prefixes: list[tuple[tuple[str, ...], str]] = []
     classes: list[str] = []
+    mixed: list[tuple[str, ...]] = []
     options = [alt.strip() for alt in body.split("|") if alt.strip()]
     if len(options) > MAX_OPTIONS:
         raise LexiconError(f"an element has {len(options)} alternatives (at most {MAX_OPTIONS})")
@@ -184,11 +192,14 @@ def _element(body: str, normaliser: Normaliser, optional: bool) -> Element:
             if not stem or len(stem[-1]) < 3:
                 raise LexiconError(f"the prefix {alt!r} needs at least 3 letters before *")
             prefixes.append((tuple(stem[:-1]), stem[-1]))
+        elif any(part in _CLASS for part in alt.split()):
+            seq = [t for part in alt.split() for t in ((part,) if part in _CLASS else normaliser.tokens(part))]
+            mixed.append(tuple(seq))
         else:
             tokens = normaliser.tokens(alt)
             if tokens:
                 words.add(tuple(tokens))
-    return Element(frozenset(words), tuple(prefixes), tuple(classes), optional)
+    return Element(frozenset(words), tuple(prefixes), tuple(classes), tuple(mixed), optional)
 
 
 def _selectivity(keys: frozenset[str]) -> float:
@@ -211,21 +222,24 @@ def compile_pattern(pattern: str, signal: str, normaliser: Normaliser) -> Patter
             elements.append(Element(optional=True, any_min=1, any_max=3))
         elif item.startswith("["):
             element = _element(item[1:-1], normaliser, True)
-            if element.words or element.prefixes or element.classes:
+            if element.words or element.prefixes or element.classes or element.mixed:
                 elements.append(element)
         else:
             element = _element(item[1:-1] if item.startswith("(") else item, normaliser, False)
-            if not (element.words or element.prefixes or element.classes):
+            if not (element.words or element.prefixes or element.classes or element.mixed):
                 raise LexiconError(f"{pattern!r}: the element {item!r} matches nothing after normalisation")
             elements.append(element)
     while elements and elements[-1].any_max:  # a trailing wildcard adds nothing but a longer span
         elements.pop()
     required = tuple(frozenset(max(seq, key=len) for seq in e.words) for e in elements
-                     if not e.optional and not e.any_max and e.words and not e.prefixes and not e.classes)
+                     if not e.optional and not e.any_max and e.words and not e.prefixes and not e.classes
+                     and not e.mixed)
     keys = max(required, key=_selectivity, default=frozenset())
     first = elements[0]
-    return Pattern(signal, tuple(elements), required, keys, frozenset(seq[0] for seq in first.words),
-                   tuple(before[0] if before else prefix for before, prefix in first.prefixes), bool(first.classes))
+    first_words = {seq[0] for seq in first.words} | {seq[0] for seq in first.mixed if seq[0][0] != "#"}
+    return Pattern(signal, tuple(elements), required, keys, frozenset(first_words),
+                   tuple(before[0] if before else prefix for before, prefix in first.prefixes),
+                   bool(first.classes) or any(seq[0][0] == "#" for seq in first.mixed))
 
 
 @dataclass

@@ -17,6 +17,7 @@ age_question = ["how old are you", "what (grade|year) are you in", "asl"]
 image_request = ["send [me] [a] (pic*|photo*)", "show me ** body"]
 minor_disclosure = ["i am #minor", "#minor years old"]
 adult_disclosure = ["i am #adult"]
+gifts = ["i give you (money|#num euro|a #num dollar card)"]
 self_harm = ["i cut myself"]
 secrecy = ["our secret :shush:"]
 [exceptions]
@@ -45,6 +46,9 @@ def signals(text: str) -> set[str]:
     ("i cut myself shaving", set()),
     ("our secret 🤫", {"secrecy"}),
     ("what a nice day", set()),
+    ("i give you 20 euro", {"gifts"}),
+    ("i give you a 50 dollar card", {"gifts"}),
+    ("i give you twenty euro", set()),
     ("show me the way to the body shop please", set()),  # ** allows three words, not five
 ])
 def test_patterns(text: str, expected: set[str]) -> None:
