@@ -41,9 +41,12 @@ def add_message(state: dict[str, Any], author: str, hits: list[Hit], hostility: 
     index = state["messages"]
     state["messages"] = index + 1
     entry = state["authors"].setdefault(author, {"signals": {}, "hostile": []})
-    for hit in hits:
-        count, best, first = entry["signals"].get(hit.signal, (0, 0.0, index))
-        entry["signals"][hit.signal] = [count + 1, round(max(best, hit.confidence), 3), first]
+    strongest: dict[str, float] = {}
+    for hit in hits:  # a signal counts once per message, however many phrases show it
+        strongest[hit.signal] = max(strongest.get(hit.signal, 0.0), hit.confidence)
+    for signal, confidence in strongest.items():
+        count, best, first = entry["signals"].get(signal, (0, 0.0, index))
+        entry["signals"][signal] = [count + 1, round(max(best, confidence), 3), first]
     if hostility > 0.5:
         entry["hostile"] = sorted([*entry["hostile"], round(hostility, 3)], reverse=True)[:REPEATS]
     return index
