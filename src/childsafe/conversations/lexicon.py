@@ -173,7 +173,7 @@ class PatternIndex:
 
 def _split_elements(pattern: str) -> list[str]:
     pattern = _ORDINAL.sub(r"\1", pattern)
-    return re.findall(r"\[[^\]]*\]|\([^)]*\)|\S+", pattern)
+    return re.findall(r"\[[^\]]*\]|\([^)]*\)[?+]?|\S+", pattern)
 
 
 def _element(body: str, normaliser: Normaliser, optional: bool) -> Element:
@@ -224,8 +224,12 @@ def compile_pattern(pattern: str, signal: str, normaliser: Normaliser) -> Patter
             element = _element(item[1:-1], normaliser, True)
             if element.words or element.prefixes or element.classes or element.mixed:
                 elements.append(element)
+        elif item.endswith(("?", "+")) and item[:-1].endswith(")"):
+            raise LexiconError(f"{pattern!r}: {item!r}: write an optional element as [a|b], not (a|b)?")
         else:
-            element = _element(item[1:-1] if item.startswith("(") else item, normaliser, False)
+            body = item[1:-1] if item.startswith("(") else item
+            empty = item.startswith("(") and "" in [alt.strip() for alt in body.split("|")]
+            element = _element(body, normaliser, empty)  # "(de|)" means "de" or nothing: optional
             if not (element.words or element.prefixes or element.classes or element.mixed):
                 raise LexiconError(f"{pattern!r}: the element {item!r} matches nothing after normalisation")
             elements.append(element)

@@ -17,7 +17,7 @@ age_question = ["how old are you", "what (grade|year) are you in", "asl"]
 image_request = ["send [me] [a] (pic*|photo*)", "show me ** body"]
 minor_disclosure = ["i am #minor", "#minor years old"]
 adult_disclosure = ["i am #adult"]
-gifts = ["i give you (money|#num euro|a #num dollar card)"]
+gifts = ["i give you (money|#num euro|a #num dollar card)", "buy you (a|) skin"]
 self_harm = ["i cut myself"]
 secrecy = ["our secret :shush:"]
 [exceptions]
@@ -49,6 +49,8 @@ def signals(text: str) -> set[str]:
     ("i give you 20 euro", {"gifts"}),
     ("i give you a 50 dollar card", {"gifts"}),
     ("i give you twenty euro", set()),
+    ("i will buy you skin", {"gifts"}),
+    ("i will buy you a skin", {"gifts"}),
     ("show me the way to the body shop please", set()),  # ** allows three words, not five
 ])
 def test_patterns(text: str, expected: set[str]) -> None:
@@ -65,6 +67,7 @@ def test_patterns(text: str, expected: set[str]) -> None:
     ('language = "en"\n[signals]\nsecrecy = ["a b c d e f g h i"]', "elements"),
     ('language = "en"\n[signals]\nsecrecy = ["(' + "|".join(f"w{i}" for i in range(201)) + ')"]', "alternatives"),
     ("language = ", "not valid TOML"),
+    ('language = "en"\n[signals]\nsecrecy = ["our (little)? secret"]', "optional element"),
 ])
 def test_errors_name_the_problem(body: str, problem: str) -> None:
     with pytest.raises(lexicon.LexiconError, match=problem):
