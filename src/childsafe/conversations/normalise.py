@@ -91,6 +91,8 @@ def _word(word: str) -> tuple[str, ...]:
     if number:
         suffix = number.group(2)
         return (number.group(1), suffix) if suffix in _KEEP_SUFFIX else (number.group(1),)
+    if "*" in core and re.search(r"[^\W\d_]\*+[^\W\d_]", core):  # a censored word, "f*ck": drop the stars
+        return _word(re.sub(r"(?<=[^\W\d_])\*+(?=[^\W\d_])", "", core))
     if _DOTTED.fullmatch(core):
         return _word(re.sub(r"[._*~+]", "", core))
     if _LEETISH.search(core):
