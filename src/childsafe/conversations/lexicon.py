@@ -104,6 +104,7 @@ class Pattern:
     first_words: frozenset[str]  # tokens the first element can start with
     first_prefixes: tuple[str, ...]
     first_number: bool
+    whole: bool = False  # "^...$": the pattern must be the entire message ("^kys$", "^crève$")
 
     def can_start(self, token: str) -> bool:
         return (token in self.first_words or any(token.startswith(p) for p in self.first_prefixes)
@@ -165,8 +166,12 @@ class PatternIndex:
         starts = [i for i, t in enumerate(tokens) if t in pattern.first_words]
         if pattern.first_prefixes or pattern.first_number:
             starts.extend(i for i, t in enumerate(tokens) if t not in pattern.first_words and pattern.can_start(t))
+        if pattern.whole:
+            starts = [i for i in starts if i == 0]
         for i in starts:
             ends = _run(pattern.elements, tokens, i)
+            if pattern.whole:
+                ends = [end for end in ends if end == len(tokens)]
             if ends:
                 found.append(Match(pattern.signal, i, ends[-1]))
 
@@ -202,6 +207,11 @@ def _element(body: str, normaliser: Normaliser, optional: bool) -> Element:
     return Element(frozenset(words), tuple(prefixes), tuple(classes), tuple(mixed), optional)
 
 
+def _rarity(word: str) -> tuple[bool, int]:
+    """The word of a several-word alternative to look it up by: an uncommon one, then the longest."""
+    return word not in _COMMON, len(word)
+
+
 def _selectivity(keys: frozenset[str]) -> float:
     """Higher is a better lookup key: few alternatives, long and uncommon words."""
     common = sum(1 for k in keys if k in _COMMON)
@@ -209,6 +219,11 @@ def _selectivity(keys: frozenset[str]) -> float:
 
 
 def compile_pattern(pattern: str, signal: str, normaliser: Normaliser) -> Pattern:
+    whole = pattern.startswith("^") and pattern.endswith("$")
+    if whole:
+        pattern = pattern[1:-1].strip()
+    elif pattern.startswith("^") or pattern.endswith("$"):
+        raise LexiconError(f"{pattern!r}: ^ and $ go together, around a pattern that is the whole message")
     raw = _split_elements(pattern)
     if not raw or len(raw) > MAX_ELEMENTS:
         raise LexiconError(f"{pattern!r} has {len(raw)} elements (1 to {MAX_ELEMENTS})")
@@ -235,7 +250,7 @@ def compile_pattern(pattern: str, signal: str, normaliser: Normaliser) -> Patter
             elements.append(element)
     while elements and elements[-1].any_max:  # a trailing wildcard adds nothing but a longer span
         elements.pop()
-    required = tuple(frozenset(max(seq, key=len) for seq in e.words) for e in elements
+    required = tuple(frozenset(max(seq, key=_rarity) for seq in e.words) for e in elements
                      if not e.optional and not e.any_max and e.words and not e.prefixes and not e.classes
                      and not e.mixed)
     keys = max(required, key=_selectivity, default=frozenset())
@@ -243,7 +258,7 @@ def compile_pattern(pattern: str, signal: str, normaliser: Normaliser) -> Patter
     first_words = {seq[0] for seq in first.words} | {seq[0] for seq in first.mixed if seq[0][0] != "#"}
     return Pattern(signal, tuple(elements), required, keys, frozenset(first_words),
                    tuple(before[0] if before else prefix for before, prefix in first.prefixes),
-                   bool(first.classes) or any(seq[0][0] == "#" for seq in first.mixed))
+                   bool(first.classes) or any(seq[0][0] == "#" for seq in first.mixed), whole)
 
 
 @dataclass

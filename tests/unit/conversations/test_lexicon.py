@@ -19,6 +19,7 @@ minor_disclosure = ["i am #minor", "#minor years old"]
 adult_disclosure = ["i am #adult"]
 gifts = ["i give you (money|#num euro|a #num dollar card)", "buy you (a|) skin"]
 self_harm = ["i cut myself"]
+self_harm_incitement = ["^(kys|die)$"]
 secrecy = ["our secret :shush:"]
 [exceptions]
 self_harm = ["i cut myself shaving"]
@@ -50,6 +51,10 @@ def signals(text: str) -> set[str]:
     ("i give you a 50 dollar card", {"gifts"}),
     ("i give you twenty euro", set()),
     ("i will buy you skin", {"gifts"}),
+    ("kys", {"self_harm_incitement"}),
+    ("just die!!", set()),
+    ("die", {"self_harm_incitement"}),
+    ("my phone battery might die", set()),
     ("i will buy you a skin", {"gifts"}),
     ("show me the way to the body shop please", set()),  # ** allows three words, not five
 ])
@@ -68,6 +73,7 @@ def test_patterns(text: str, expected: set[str]) -> None:
     ('language = "en"\n[signals]\nsecrecy = ["(' + "|".join(f"w{i}" for i in range(201)) + ')"]', "alternatives"),
     ("language = ", "not valid TOML"),
     ('language = "en"\n[signals]\nsecrecy = ["our (little)? secret"]', "optional element"),
+    ('language = "en"\n[signals]\nsecrecy = ["^our secret"]', "go together"),
 ])
 def test_errors_name_the_problem(body: str, problem: str) -> None:
     with pytest.raises(lexicon.LexiconError, match=problem):
