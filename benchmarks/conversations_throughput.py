@@ -56,9 +56,9 @@ def messages(count: int) -> list[str]:
 
 def childsafe_worker(count: int, per: int, rounds: int, semantic: bool) -> dict[str, float]:
     before = rss_kb()
-    from childsafe.conversations.engine import Engine  # noqa: PLC0415
+    from childsafe.conversations.engine import DEFAULT_LAYERS, Engine  # noqa: PLC0415
 
-    engine = Engine(semantic=semantic)
+    engine = Engine(layers=(*DEFAULT_LAYERS, "semantic") if semantic else DEFAULT_LAYERS)
     texts = messages(count)
     conversations = [[{"text": t, "author": "ab"[j % 2]} for j, t in enumerate(texts[i:i + per])]
                      for i in range(0, len(texts), per)]

@@ -14,7 +14,7 @@ from rich.table import Table
 from childsafe.conversations import classifier, evaluate
 from childsafe.conversations.engine import Engine
 from childsafe.conversations.lexicon import LexiconError, load
-from childsafe.conversations.service import validate_messages
+from childsafe.conversations.service import engine_for, validate_messages
 from childsafe.core.errors import InvalidInputError
 from childsafe.core.settings import get_settings
 
@@ -25,16 +25,8 @@ MAX_FILE = 500 * 1024 * 1024
 
 
 def _engine(semantic: bool | None, layers: str | None = None) -> Engine:
-    settings = get_settings()
-    chosen = [layer.strip() for layer in (layers or settings.conversations_layers).split(",") if layer.strip()]
-    semantic = settings.conversations_semantic if semantic is None else semantic
-    if layers:
-        semantic = "semantic" in chosen
-    elif semantic:
-        chosen.append("semantic")
     try:
-        return Engine(lexicon_dir=settings.conversations_lexicon_dir or None,
-                      model_dir=settings.conversations_model_dir or None, semantic=semantic, layers=chosen)
+        return engine_for(get_settings(), layers=layers, semantic=semantic)
     except (LexiconError, RuntimeError, ValueError) as exc:
         console.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2) from None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from childsafe.conversations import aggregate, classifier, lexicon, pii
@@ -30,6 +31,15 @@ _MARKERS = {
 
 
 LAYERS = ("lexicon", "detectors", "classifier", "semantic")
+DEFAULT_LAYERS = ("lexicon", "detectors", "classifier")
+
+
+def choose_layers(layers: str | None, default: str, semantic: bool) -> tuple[str, ...]:
+    """The layers asked for ("lexicon,detectors"), else the default plus semantic when it is switched on."""
+    chosen = [layer.strip() for layer in (layers or default).split(",") if layer.strip()]
+    if semantic and not layers and "semantic" not in chosen:
+        chosen.append("semantic")
+    return tuple(chosen)
 
 
 @dataclass
@@ -71,7 +81,7 @@ class Engine:
     """Scores conversations. One instance per process: lexicons and models load once and are shared."""
 
     def __init__(self, *, lexicon_dir: str | None = None, model_dir: str | None = None,
-                 semantic: bool = False, layers: Iterable[str] = LAYERS) -> None:
+                 layers: Iterable[str] = DEFAULT_LAYERS) -> None:
         self.lexicon_dir, self.model_dir = lexicon_dir, model_dir
         self.layers = frozenset(layers)
         if not self.layers <= set(LAYERS):
@@ -79,20 +89,22 @@ class Engine:
         self.languages = sorted(set(lexicon.bundled_languages()) | self._extra_languages())
         self.hostility = classifier.bundled("bullying", model_dir) if "classifier" in self.layers else None
         self.semantic = None
-        if semantic:
+        if "semantic" in self.layers:  # imported only when used: it needs the `semantic` extra
             from childsafe.conversations import semantic as layer  # noqa: PLC0415
 
             self.semantic = layer.load()
+        self._lexicons: dict[str, lexicon.Lexicon] = {}
 
     def _extra_languages(self) -> set[str]:
-        from pathlib import Path  # noqa: PLC0415
-
         if not self.lexicon_dir or not Path(self.lexicon_dir).is_dir():
             return set()
         return {p.stem for p in Path(self.lexicon_dir).glob("*.toml")}
 
     def lexicon(self, language: str) -> lexicon.Lexicon:
-        return lexicon.load(language, self.lexicon_dir)
+        found = self._lexicons.get(language)  # asked once per message: a plain dict, not the loader's cache
+        if found is None:
+            found = self._lexicons[language] = lexicon.load(language, self.lexicon_dir)
+        return found
 
     def message_hits(self, text: str, language: str, semantic: list[tuple[str, float]] | None = None
                      ) -> tuple[list[Hit], float]:

@@ -9,15 +9,12 @@ from importlib import resources
 from pathlib import Path
 
 from childsafe.conversations.signals import LABELS
+from childsafe.core.i18n import N_
 
 ACTIONS = ("log", "safety_message", "alert_moderator", "alert_guardian", "open_case")
 # Which helpline topic a safety message asks for (helplines' own vocabulary).
 HELP_TOPIC = {"grooming": "online_harm", "sexual": "sexual_abuse", "bullying": "bullying",
               "self_harm": "self_harm", "personal_info": "online_harm"}
-
-
-def N_(message: str) -> str:  # noqa: N802  (marks a message for translation)
-    return message
 
 
 # What a child sees: short, calm, never blaming, always with a way to get help.

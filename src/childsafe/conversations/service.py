@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from childsafe.accounts.service import Principal
 from childsafe.conversations import policy
-from childsafe.conversations.engine import ConversationResult, Engine
+from childsafe.conversations.engine import ConversationResult, Engine, choose_layers
 from childsafe.conversations.lexicon import LexiconError
 from childsafe.conversations.models import ConversationState
 from childsafe.core import audit
@@ -33,15 +33,16 @@ MAX_CONVERSATION_ID = 200
 
 
 @lru_cache(maxsize=4)
-def _engine(lexicon_dir: str, model_dir: str, semantic: bool, layers: str) -> Engine:
-    chosen = {layer.strip() for layer in layers.split(",") if layer.strip()} | ({"semantic"} if semantic else set())
-    return Engine(lexicon_dir=lexicon_dir or None, model_dir=model_dir or None, semantic=semantic, layers=chosen)
+def _engine(lexicon_dir: str, model_dir: str, layers: tuple[str, ...]) -> Engine:
+    return Engine(lexicon_dir=lexicon_dir or None, model_dir=model_dir or None, layers=layers)
 
 
-def engine_for(settings: Settings) -> Engine:
-    """The process-wide engine for these settings (lexicons and models load once)."""
-    return _engine(settings.conversations_lexicon_dir, settings.conversations_model_dir,
-                   settings.conversations_semantic, settings.conversations_layers)
+def engine_for(settings: Settings, *, layers: str | None = None, semantic: bool | None = None) -> Engine:
+    """The process-wide engine for these settings (lexicons and models load once); `layers` and `semantic`
+    override the settings (the command line's --layers and --semantic)."""
+    chosen = choose_layers(layers, settings.conversations_layers,
+                           settings.conversations_semantic if semantic is None else semantic)
+    return _engine(settings.conversations_lexicon_dir, settings.conversations_model_dir, chosen)
 
 
 @lru_cache(maxsize=4)

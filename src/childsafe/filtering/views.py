@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from childsafe.accounts.roles import Permission
 from childsafe.accounts.service import Principal
 from childsafe.core.errors import ChildSafeError, InvalidInputError, RateLimitedError
+from childsafe.core.i18n import N_
 from childsafe.core.ratelimit import SlidingWindowLimiter
 from childsafe.filtering import service
 from childsafe.filtering.domains import DomainError, normalise
@@ -26,10 +27,6 @@ router = APIRouter(include_in_schema=False)
 Guardian = Annotated[Principal, require(Permission.FILTERING_MANAGE)]
 ASK_VALID_SECONDS = 3600
 _ask_limiter = SlidingWindowLimiter(10, 3600)
-
-
-def N_(message: str) -> str:  # noqa: N802  (marks a string for extraction)
-    return message
 
 
 CATEGORY_LABELS = {

@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from childsafe.accounts.roles import Permission
 from childsafe.accounts.service import Principal
 from childsafe.core.errors import ChildSafeError, InvalidInputError
+from childsafe.core.i18n import N_
 from childsafe.helplines import hours as hours_mod
 from childsafe.helplines import service
 from childsafe.helplines.api import parse_country
@@ -25,10 +26,6 @@ from childsafe.http.deps import DbSession, Language, check_csrf, require, resolv
 from childsafe.http.templating import render
 
 router = APIRouter(include_in_schema=False)
-
-
-def N_(message: str) -> str:  # noqa: N802  (marks a string for extraction; translated when shown)
-    return message
 
 
 TOPIC_LABELS = {

@@ -4,12 +4,9 @@ in our own words. Codes are stable; a change of meaning gets a new VERSION so ye
 
 from __future__ import annotations
 
+from childsafe.core.i18n import N_
+
 VERSION = "2026.1"
-
-
-def N_(message: str) -> str:  # noqa: N802  (marks a label for translation)
-    return message
-
 
 CATEGORIES: dict[str, tuple[str, dict[str, str]]] = {
     "missing": (N_("Missing children"), {"runaway": N_("Ran away"), "abducted": N_("Abducted"),

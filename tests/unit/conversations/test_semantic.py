@@ -18,6 +18,6 @@ def test_loads_without_network_and_matches_close_paraphrases() -> None:
 
 
 def test_engine_marks_semantic_evidence_as_such() -> None:
-    engine = Engine(semantic=True, layers=("semantic",))
+    engine = Engine(layers=("semantic",))
     result = engine.score([{"text": "i don't want to be alive anymore", "author": "a"}], language="en")
     assert any(e["source"] == "semantic" and e["signal"] == "suicidal" for e in result.evidence())
