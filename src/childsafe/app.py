@@ -34,6 +34,9 @@ from childsafe.helplines import api as helplines_api
 from childsafe.reports import api as reports_api
 from childsafe.reports import jobs as reports_jobs
 from childsafe.reports import views as reports_views
+from childsafe.stats import api as stats_api
+from childsafe.stats import jobs as stats_jobs
+from childsafe.stats import views as stats_views
 from childsafe.helplines import service as helplines_service
 from childsafe.helplines import views as helplines_views
 from childsafe.http import errors, templating
@@ -45,7 +48,7 @@ from childsafe.http.middleware import security_headers
 MultiPartParser.spool_max_size = 11 * 1024 * 1024
 
 FEATURE_TEMPLATE_PACKAGES = ("childsafe.accounts", "childsafe.helplines", "childsafe.filtering",
-                             "childsafe.reports")
+                             "childsafe.reports", "childsafe.stats")
 
 
 def prepare_database(database: Database, settings: Settings) -> None:
@@ -57,7 +60,7 @@ def prepare_database(database: Database, settings: Settings) -> None:
 
 
 BACKGROUND_JOBS = (hashmatch_jobs.deliver_once, reports_jobs.deliver_once, reports_jobs.expire_personal_data,
-                   conversations_jobs.expire_states)
+                   conversations_jobs.expire_states, stats_jobs.expire_microdata)
 
 
 async def _run_jobs(app: FastAPI, interval: float) -> None:
@@ -117,6 +120,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.include_router(reports_api.contacts_router)
     app.include_router(reports_views.router)
     app.include_router(conversations_api.router)
+    app.include_router(stats_api.router)
+    app.include_router(stats_views.router)
 
     @app.get("/", include_in_schema=False, response_class=HTMLResponse)
     def home(request: Request, lang: Language, principal: MaybePrincipal) -> HTMLResponse:

@@ -9,6 +9,7 @@ MODEL_MODULES = (
     "childsafe.hashmatch.models",
     "childsafe.reports.models",
     "childsafe.conversations.models",
+    "childsafe.stats.models",
 )
 
-FEATURES = ("accounts", "helplines", "filtering", "hashmatch", "reports", "conversations")
+FEATURES = ("accounts", "helplines", "filtering", "hashmatch", "reports", "conversations", "stats")

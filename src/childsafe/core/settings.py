@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     conversation_state_days: int = Field(default=30, ge=1, le=365)
     analyst_break_minutes: int = Field(default=50, ge=10, le=480)
     analyst_break_reveals: int = Field(default=20, ge=1, le=1000)
+    stats_country: str = ""
+    stats_min_cell: int = Field(default=10, ge=3, le=100)
+    stats_epsilon_budget: float = Field(default=1.0, gt=0, le=10)
+    stats_microdata_days: int = Field(default=365, ge=1, le=3650)
+    stats_max_upload_mb: int = Field(default=200, ge=1, le=2000)
     smtp_host: str = ""
     smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_from: str = "childsafe@localhost"

@@ -84,3 +84,17 @@ def yearly(session: Session, year: int) -> dict[str, Any]:
         **{f"by_{key}": dict(sorted(Counter(getattr(r, key) for r in rows).items()))
            for key in ("channel", "caller", "age_band", "gender")},
     }
+
+
+def crosstab(session: Session, year: int, by: str) -> dict[tuple[str, str], int]:
+    """Contacts in a calendar year (UTC) counted by top-level category and one of age_band, gender, channel or
+    caller; a contact about several categories counts once in each (for the statistics feature)."""
+    if by not in ("age_band", "gender", "channel", "caller"):
+        raise InvalidInputError("by is one of age_band, gender, channel, caller", field="by")
+    start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+    counts: Counter[tuple[str, str]] = Counter()
+    for categories, value in session.execute(select(Contact.categories, getattr(Contact, by)).where(
+            Contact.recorded_at >= start, Contact.recorded_at < end)):
+        for category in {code.split("/")[0] for code in categories}:
+            counts[(category, value)] += 1
+    return dict(counts)

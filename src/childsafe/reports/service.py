@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime, timedelta
+from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -158,3 +159,18 @@ def apply_retention(session: Session, now: datetime, days: int = 90) -> int:
     result = session.execute(update(Report).where(Report.received_at < now - timedelta(days=days),
                                                   Report.contact.is_not(None)).values(contact=None))
     return result.rowcount or 0
+
+
+def yearly_outcomes(session: Session, year: int) -> dict[str, Any]:
+    """For the statistics feature: reports received in a calendar year (UTC) by classification (unassessed as
+    "not_assessed"), and the days from receipt to confirmed removal of those removed."""
+    start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+    by_classification: Counter[str] = Counter()
+    removal_days: list[float] = []
+    for classification, received, removed in session.execute(
+            select(Report.classification, Report.received_at, Report.removed_at).where(
+                Report.received_at >= start, Report.received_at < end)):
+        by_classification[classification or "not_assessed"] += 1
+        if removed is not None:
+            removal_days.append((removed - received).total_seconds() / 86400)
+    return {"by_classification": dict(by_classification), "removal_days": sorted(removal_days)}
