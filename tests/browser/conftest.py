@@ -41,6 +41,7 @@ def live_server(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory)
     make_user(database, "guardian1", ["guardian"])
     make_user(database, "analyst1", ["analyst"])
     make_user(database, "counsellor1", ["counsellor"])
+    make_user(database, "statistician1", ["statistician"])
     from childsafe.core.audit import CLI_ACTOR  # noqa: PLC0415
     from childsafe.filtering import service as filtering  # noqa: PLC0415
 

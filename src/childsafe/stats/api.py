@@ -131,7 +131,7 @@ async def upload_from_form(request: Request, session: DbSession, principal: Prin
             session, name=values["name"], country=values["country"], year=values["year"], lines=lines,
             codebook=codebook, weight_cap=values["weight_cap"] or 1,
             epsilon_budget=values["epsilon_budget"] or ctx.settings.stats_epsilon_budget, source=values["source"],
-            principal=principal, retention_days=ctx.settings.stats_microdata_days, clock=ctx.clock)
+            actor=principal.actor, retention_days=ctx.settings.stats_microdata_days, clock=ctx.clock)
 
     return await anyio.to_thread.run_sync(work)
 
@@ -174,7 +174,7 @@ def release_survey(request: Request, dataset_id: int, session: DbSession, princi
                    indicators: Annotated[list[str] | None, Body(embed=True)] = None) -> dict[str, Any]:
     check_csrf(request, principal, None)
     release = service.release_survey(session, dataset_id, epsilon=epsilon, indicators=indicators,
-                                     principal=principal, clock=app_context(request).clock)
+                                     actor=principal.actor, clock=app_context(request).clock)
     return release_json(release)
 
 
@@ -186,7 +186,7 @@ def release_administrative(request: Request, session: DbSession, principal: Stat
     check_csrf(request, principal, None)
     ctx = app_context(request)
     release = service.release_administrative(session, country=country or ctx.settings.stats_country, year=year,
-                                             principal=principal, threshold=ctx.settings.stats_min_cell,
+                                             actor=principal.actor, threshold=ctx.settings.stats_min_cell,
                                              clock=ctx.clock)
     return release_json(release)
 
@@ -199,7 +199,7 @@ def national(request: Request, session: DbSession, principal: Statistician,
     release = service.enter_national(session, indicator=str(body.get("indicator", "")),
                                      country=str(body.get("country", "")), year=body.get("year"),
                                      value=body.get("value"), source=str(body.get("source", "")),
-                                     principal=principal, clock=app_context(request).clock)
+                                     actor=principal.actor, clock=app_context(request).clock)
     return release_json(release)
 
 
@@ -207,5 +207,5 @@ def national(request: Request, session: DbSession, principal: Statistician,
                summary="Withdraw a release: its figures stop being shown (the record stays)")
 def withdraw(request: Request, release_id: int, session: DbSession, principal: Statistician) -> Response:
     check_csrf(request, principal, None)
-    service.withdraw(session, release_id, principal=principal, clock=app_context(request).clock)
+    service.withdraw(session, release_id, actor=principal.actor, clock=app_context(request).clock)
     return Response(status_code=204)

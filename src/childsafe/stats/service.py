@@ -12,8 +12,8 @@ import pycountry
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from childsafe.accounts.service import Principal
 from childsafe.core import audit
+from childsafe.core.audit import Actor
 from childsafe.core.clock import Clock, SystemClock
 from childsafe.core.errors import ConflictError, InvalidInputError, NotFoundError
 from childsafe.stats import admin, privacy
@@ -52,7 +52,7 @@ def _positive(value: Any, name: str, upper: float | None = None) -> float:
 
 
 def upload_survey(session: Session, *, name: str, country: str, year: Any, lines: Iterable[str], codebook: str,
-                  weight_cap: Any, epsilon_budget: Any, source: str = "", principal: Principal,
+                  weight_cap: Any, epsilon_budget: Any, source: str = "", actor: Actor,
                   retention_days: int = 365, clock: Clock | None = None, framework: Framework | None = None,
                   ) -> Dataset:
     """Check the codebook and every row; store the dataset only if all of it passes (raises SurveyFileError)."""
@@ -68,11 +68,11 @@ def upload_survey(session: Session, *, name: str, country: str, year: Any, lines
     now = clock.now()
     dataset = Dataset(name=name, country=country, year=year, source=(source or "").strip()[:400], rows=len(data),
                       variables=sorted(data.answers), codebook=book.as_json(), weight_cap=cap,
-                      epsilon_budget=budget, microdata=data.to_bytes(), uploaded_at=now, uploaded_by=principal.actor.ident,
+                      epsilon_budget=budget, microdata=data.to_bytes(), uploaded_at=now, uploaded_by=actor.ident,
                       expires_at=now + timedelta(days=retention_days))
     session.add(dataset)
     session.flush()
-    audit.record(session, principal.actor, "stats.upload", "stats_dataset", dataset.id,
+    audit.record(session, actor, "stats.upload", "stats_dataset", dataset.id,
                  {"rows": dataset.rows, "country": country, "year": year, "epsilon_budget": budget}, clock)
     return dataset
 
@@ -106,7 +106,7 @@ def releasable(dataset: Dataset, framework: Framework) -> list[Indicator]:
 
 
 def release_survey(session: Session, dataset_id: int, *, epsilon: Any, indicators: list[str] | None = None,
-                   principal: Principal, clock: Clock | None = None, framework: Framework | None = None) -> Release:
+                   actor: Actor, clock: Clock | None = None, framework: Framework | None = None) -> Release:
     """Spend `epsilon` of the dataset's budget on a differentially private release (the ledger entry and the
     figures land in the same transaction; the dataset row is locked so two releases cannot overspend)."""
     clock, framework = clock or SystemClock(), framework or load()
@@ -130,7 +130,7 @@ def release_survey(session: Session, dataset_id: int, *, epsilon: Any, indicator
     result = privacy.release(Microdata.from_bytes(blob), available, epsilon=epsilon, cap=dataset.weight_cap)
     if result.epsilon > remaining + 1e-9:
         raise ConflictError("the release would overspend the budget", field="epsilon")
-    release = _new_release(session, "survey", "differential_privacy", dataset.country, dataset.year, principal,
+    release = _new_release(session, "survey", "differential_privacy", dataset.country, dataset.year, actor,
                            clock, framework, parameters={**result.parameters, "rows": dataset.rows},
                            source=dataset.source, dataset_id=dataset.id)
     for cell in result.cells:
@@ -140,24 +140,24 @@ def release_survey(session: Session, dataset_id: int, *, epsilon: Any, indicator
                            value=cell.value, margin=cell.margin, status=cell.status))
     session.add(BudgetEntry(dataset_id=dataset.id, release_id=release.id, epsilon=result.epsilon,
                             purpose=f"release {release.id}: {len(available)} indicators", at=clock.now(),
-                            actor=principal.actor.ident))
-    audit.record(session, principal.actor, "stats.release", "stats_release", release.id,
+                            actor=actor.ident))
+    audit.record(session, actor, "stats.release", "stats_release", release.id,
                  {"dataset": dataset.id, "epsilon": result.epsilon, "indicators": [i.id for i in available]}, clock)
     return release
 
 
-def _new_release(session: Session, kind: str, method: str, country: str, year: int, principal: Principal,
+def _new_release(session: Session, kind: str, method: str, country: str, year: int, actor: Actor,
                  clock: Clock, framework: Framework, *, parameters: dict[str, Any], source: str = "",
                  dataset_id: int | None = None) -> Release:
     release = Release(kind=kind, method=method, country=country, year=year, dataset_id=dataset_id,
                       framework_version=framework.version, parameters=parameters, source=source,
-                      published_at=clock.now(), published_by=principal.actor.ident)
+                      published_at=clock.now(), published_by=actor.ident)
     session.add(release)
     session.flush()
     return release
 
 
-def release_administrative(session: Session, *, country: str, year: Any, principal: Principal,
+def release_administrative(session: Session, *, country: str, year: Any, actor: Actor,
                            threshold: int = 10, clock: Clock | None = None,
                            framework: Framework | None = None) -> Release:
     """This platform's helpline contacts and hotline reports for a year, with small-cell and secondary
@@ -165,20 +165,20 @@ def release_administrative(session: Session, *, country: str, year: Any, princip
     clock, framework = clock or SystemClock(), framework or load()
     country, year = check_country(country), check_year(year, clock)
     cells = admin.protected_cells(session, year, threshold)
-    release = _new_release(session, "administrative", "small_cell_suppression", country, year, principal, clock,
+    release = _new_release(session, "administrative", "small_cell_suppression", country, year, actor, clock,
                            framework, parameters={"threshold": threshold, "secondary": "equation-based, audited "
                                                   "by linear programming", "zeros": "published"},
                            source="ChildSafe helpline contact records and hotline reports")
     for cell in cells:
         session.add(Figure(release_id=release.id, country=country, year=year, **cell))
-    audit.record(session, principal.actor, "stats.release", "stats_release", release.id,
+    audit.record(session, actor, "stats.release", "stats_release", release.id,
                  {"kind": "administrative", "figures": len(cells),
                   "suppressed": sum(c["status"] == "suppressed" for c in cells)}, clock)
     return release
 
 
 def enter_national(session: Session, *, indicator: str, country: str, year: Any, value: Any, source: str,
-                   principal: Principal, clock: Clock | None = None, framework: Framework | None = None) -> Release:
+                   actor: Actor, clock: Clock | None = None, framework: Framework | None = None) -> Release:
     """A national figure as a statistician reports it, with its source (a level code for level indicators)."""
     clock, framework = clock or SystemClock(), framework or load()
     found = framework.get(indicator)
@@ -189,11 +189,11 @@ def enter_national(session: Session, *, indicator: str, country: str, year: Any,
     if not 3 <= len(source) <= 1000:
         raise InvalidInputError("name the source of the figure (a publication, a ministry, a year)", field="source")
     number = _national_value(found, value)
-    release = _new_release(session, "national", "as_reported", country, year, principal, clock, framework,
+    release = _new_release(session, "national", "as_reported", country, year, actor, clock, framework,
                            parameters={"indicator": found.id}, source=source)
     session.add(Figure(release_id=release.id, indicator=found.id, country=country, year=year, dimension="total",
                        subgroup="", value=number, margin=None, status="published"))
-    audit.record(session, principal.actor, "stats.national", "stats_release", release.id,
+    audit.record(session, actor, "stats.national", "stats_release", release.id,
                  {"indicator": found.id, "country": country, "year": year}, clock)
     return release
 
@@ -214,14 +214,14 @@ def _national_value(indicator: Indicator, value: Any) -> float:
     return number
 
 
-def withdraw(session: Session, release_id: int, *, principal: Principal, clock: Clock | None = None) -> Release:
+def withdraw(session: Session, release_id: int, *, actor: Actor, clock: Clock | None = None) -> Release:
     clock = clock or SystemClock()
     release = session.get(Release, release_id)
     if release is None:
         raise NotFoundError(f"no release {release_id}")
     if release.withdrawn_at is None:
         release.withdrawn_at = clock.now()
-        audit.record(session, principal.actor, "stats.withdraw", "stats_release", release.id, {}, clock)
+        audit.record(session, actor, "stats.withdraw", "stats_release", release.id, {}, clock)
     return release
 
 

@@ -145,7 +145,7 @@ async def release_survey(request: Request, dataset_id: int, lang: Language, prin
     form = await _form(request, principal)
     try:
         service.release_survey(session, dataset_id, epsilon=form["values"].get("epsilon"),
-                               indicators=form["lists"].get("indicators") or None, principal=principal,
+                               indicators=form["lists"].get("indicators") or None, actor=principal.actor,
                                clock=app_context(request).clock)
     except ChildSafeError as exc:
         session.rollback()
@@ -160,7 +160,7 @@ async def release_administrative(request: Request, lang: Language, principal: St
     ctx = app_context(request)
     try:
         service.release_administrative(session, country=form["values"].get("country", ""),
-                                       year=form["values"].get("year"), principal=principal,
+                                       year=form["values"].get("year"), actor=principal.actor,
                                        threshold=ctx.settings.stats_min_cell, clock=ctx.clock)
     except ChildSafeError as exc:
         session.rollback()
@@ -174,7 +174,7 @@ async def national(request: Request, lang: Language, principal: Statistician, se
     try:
         service.enter_national(session, indicator=values.get("indicator", ""), country=values.get("country", ""),
                                year=values.get("year"), value=values.get("value"), source=values.get("source", ""),
-                               principal=principal, clock=app_context(request).clock)
+                               actor=principal.actor, clock=app_context(request).clock)
     except ChildSafeError as exc:
         session.rollback()
         return _workspace(request, session, error=exc.message, status=422)
@@ -185,5 +185,5 @@ async def national(request: Request, lang: Language, principal: Statistician, se
 async def withdraw(request: Request, release_id: int, lang: Language, principal: Statistician,
                    session: DbSession) -> Response:
     await _form(request, principal)
-    service.withdraw(session, release_id, principal=principal, clock=app_context(request).clock)
+    service.withdraw(session, release_id, actor=principal.actor, clock=app_context(request).clock)
     return _back(request, "withdrawn")

@@ -35,17 +35,17 @@ def upload(session, who: Principal, clock, *, rows: int = 3000, country: str = "
     text = synthetic.survey_csv(framework, rows, {"internet_use": rate}, seed=len(country) + rows)
     return service.upload_survey(session, name=f"{country} survey", country=country, year=2025,
                                  lines=text.splitlines(), codebook=synthetic.codebook(framework), weight_cap=1.5,
-                                 epsilon_budget=budget, principal=who, clock=clock)
+                                 epsilon_budget=budget, actor=who.actor, clock=clock)
 
 
 def test_upload_release_and_ledger(database, clock) -> None:  # noqa: ANN001
     who = principal(database)
     with database.unit_of_work() as session:
-        dataset_id = upload(session, who, clock).id
+        dataset_id = upload(session, who, clock, rows=30_000).id
     with database.unit_of_work() as session:
-        release = service.release_survey(session, dataset_id, epsilon=0.6, principal=who, clock=clock)
+        release = service.release_survey(session, dataset_id, epsilon=0.6, actor=who.actor, clock=clock)
         release_id = release.id
-        assert release.parameters["mechanism"] == "laplace" and release.parameters["rows"] == 3000
+        assert release.parameters["mechanism"] == "laplace" and release.parameters["rows"] == 30_000
     with database.unit_of_work() as session:
         entries = service.ledger(session, dataset_id)
         assert [(e.release_id, round(e.epsilon, 9)) for e in entries] == [(release_id, 0.6)]
@@ -56,10 +56,10 @@ def test_upload_release_and_ledger(database, clock) -> None:  # noqa: ANN001
         assert session.scalar(select(func.count()).select_from(AuditEntry).where(
             AuditEntry.action.in_(["stats.upload", "stats.release"]))) == 2
     with database.unit_of_work() as session, pytest.raises(ConflictError, match="only 0.4 of the dataset's budget"):
-        service.release_survey(session, dataset_id, epsilon=0.5, principal=who, clock=clock)
+        service.release_survey(session, dataset_id, epsilon=0.5, actor=who.actor, clock=clock)
     with database.unit_of_work() as session:
         assert session.scalar(select(func.count()).select_from(BudgetEntry)) == 1  # the refusal spent nothing
-        service.release_survey(session, dataset_id, epsilon=0.4, principal=who, clock=clock)
+        service.release_survey(session, dataset_id, epsilon=0.4, actor=who.actor, clock=clock)
     with database.unit_of_work() as session:
         assert service.spent(session, dataset_id) == pytest.approx(1.0)
 
@@ -72,7 +72,7 @@ def test_a_failing_file_stores_nothing(database, clock) -> None:  # noqa: ANN001
     with database.unit_of_work() as session, pytest.raises(SurveyFileError, match="row 31"):
         service.upload_survey(session, name="broken", country="KE", year=2025, lines=lines,
                               codebook=synthetic.codebook(framework), weight_cap=1, epsilon_budget=1,
-                              principal=who, clock=clock)
+                              actor=who.actor, clock=clock)
     with database.unit_of_work() as session:
         assert session.scalar(select(func.count()).select_from(Dataset)) == 0
 
@@ -86,7 +86,7 @@ def test_upload_metadata_is_checked(database, clock, field: str, value: str, mes
     values = {"name": "s", "country": "KE", "year": "2025", "weight_cap": "1", "epsilon_budget": "1", field: value}
     with database.unit_of_work() as session, pytest.raises(InvalidInputError, match=message):
         service.upload_survey(session, lines=synthetic.survey_csv(framework, 5, {}).splitlines(),
-                              codebook=synthetic.codebook(framework), principal=who, clock=clock, **values)
+                              codebook=synthetic.codebook(framework), actor=who.actor, clock=clock, **values)
 
 
 def test_administrative_counts_resist_the_differencing_attack(database, clock) -> None:  # noqa: ANN001
@@ -105,7 +105,7 @@ def test_administrative_counts_resist_the_differencing_attack(database, clock) -
         assert table.values[("violence", "age_band", "13_15")] == 17
         primary = {key for key, n in table.values.items() if 0 < n < 10}
         assert suppression.exposed(table, primary)  # primary suppression alone would leak
-        release = service.release_administrative(session, country="KE", year=clock.now().year, principal=who,
+        release = service.release_administrative(session, country="KE", year=clock.now().year, actor=who.actor,
                                                  clock=clock)
         release_id = release.id
     with database.unit_of_work() as session:
@@ -116,6 +116,10 @@ def test_administrative_counts_resist_the_differencing_attack(database, clock) -
         assert published[("category_age_band", "violence|13_15")].value == 17  # the 3 about grooming hide in it
         for figure in published.values():
             assert figure.value is None or not 0 < figure.value < 10
+        hotline = {(f.indicator, f.dimension): f for f in session.scalars(
+            select(Figure).where(Figure.release_id == release_id, Figure.indicator != "helplines.contacts"))}
+        assert hotline[("hotlines.takedown_days", "total")].status == "suppressed"  # fewer than 10 removals
+        assert hotline[("hotlines.reports", "total")].value == 0  # zeros are published
         # Rebuild the intruder's view from what was published, and attack it.
         hidden = {key for key in table.values if _published(published, key).value is None}
         assert hidden and suppression.exposed(table, hidden) == []
@@ -133,20 +137,20 @@ def test_national_figures_withdrawal_and_expiry(database, clock) -> None:  # noq
     who = principal(database)
     with database.unit_of_work() as session:
         release = service.enter_national(session, indicator="framework.national_strategy", country="br",
-                                         year=2024, value="adopted", source="Ministry report 2024", principal=who,
+                                         year=2024, value="adopted", source="Ministry report 2024", actor=who.actor,
                                          clock=clock)
         release_id = release.id
         with pytest.raises(InvalidInputError, match="value is one of"):
             service.enter_national(session, indicator="framework.national_strategy", country="BR", year=2024,
-                                   value="great", source="x report", principal=who, clock=clock)
+                                   value="great", source="x report", actor=who.actor, clock=clock)
     with database.unit_of_work() as session:
         rows = service.figures(session, indicator="framework.national_strategy")
         assert [(f.country, f.value) for f, _ in rows] == [("BR", 2.0)]
-        service.withdraw(session, release_id, principal=who, clock=clock)
+        service.withdraw(session, release_id, actor=who.actor, clock=clock)
     with database.unit_of_work() as session:
         assert service.figures(session, indicator="framework.national_strategy") == []
         dataset_id = upload(session, who, clock, rows=100).id
     with database.unit_of_work() as session:
         assert service.expire_microdata(session, clock.now() + timedelta(days=366)) == 1
     with database.unit_of_work() as session, pytest.raises(ConflictError, match="deleted"):
-        service.release_survey(session, dataset_id, epsilon=0.1, principal=who, clock=clock)
+        service.release_survey(session, dataset_id, epsilon=0.1, actor=who.actor, clock=clock)
