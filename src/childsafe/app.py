@@ -34,6 +34,7 @@ from childsafe.helplines import api as helplines_api
 from childsafe.reports import api as reports_api
 from childsafe.reports import jobs as reports_jobs
 from childsafe.reports import views as reports_views
+from childsafe.learn import views as learn_views
 from childsafe.stats import api as stats_api
 from childsafe.stats import jobs as stats_jobs
 from childsafe.stats import views as stats_views
@@ -48,7 +49,7 @@ from childsafe.http.middleware import security_headers
 MultiPartParser.spool_max_size = 11 * 1024 * 1024
 
 FEATURE_TEMPLATE_PACKAGES = ("childsafe.accounts", "childsafe.helplines", "childsafe.filtering",
-                             "childsafe.reports", "childsafe.stats")
+                             "childsafe.reports", "childsafe.stats", "childsafe.learn")
 
 
 def prepare_database(database: Database, settings: Settings) -> None:
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     errors.install(app)
     app.middleware("http")(filtering_views.host_block_page)
     app.middleware("http")(security_headers)
+    app.mount("/static/learn", StaticFiles(packages=[("childsafe.learn", "static")]), name="learn-static")
     app.mount("/static", StaticFiles(packages=[("childsafe", "static")]), name="static")
 
     app.include_router(accounts_api.router)
@@ -122,6 +124,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.include_router(conversations_api.router)
     app.include_router(stats_api.router)
     app.include_router(stats_views.router)
+    app.include_router(learn_views.router)
 
     @app.get("/", include_in_schema=False, response_class=HTMLResponse)
     def home(request: Request, lang: Language, principal: MaybePrincipal) -> HTMLResponse:

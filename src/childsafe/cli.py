@@ -14,6 +14,7 @@ from childsafe.filtering.cli import dns as dns_command
 from childsafe.filtering.cli import filtering_app, lists_app
 from childsafe.hashmatch.cli import banks_app, hash_command, match_command
 from childsafe.helplines.cli import app as helplines_app
+from childsafe.learn.cli import app as learn_app
 from childsafe.stats.cli import app as stats_app
 
 app = typer.Typer(help="ChildSafe: child online protection platform.", no_args_is_help=True,
@@ -28,6 +29,7 @@ app.command("dns")(dns_command)
 app.add_typer(banks_app, name="banks")
 app.add_typer(conversations_app, name="conversations")
 app.add_typer(stats_app, name="stats")
+app.add_typer(learn_app, name="learn")
 app.command("hash")(hash_command)
 app.command("match")(match_command)
 console = Console(stderr=True)

@@ -10,6 +10,7 @@ MODEL_MODULES = (
     "childsafe.reports.models",
     "childsafe.conversations.models",
     "childsafe.stats.models",
+    "childsafe.learn.models",
 )
 
-FEATURES = ("accounts", "helplines", "filtering", "hashmatch", "reports", "conversations", "stats")
+FEATURES = ("accounts", "helplines", "filtering", "hashmatch", "reports", "conversations", "stats", "learn")

@@ -13,6 +13,7 @@ class Role(StrEnum):
     COUNSELLOR = "counsellor"
     STATISTICIAN = "statistician"
     GUARDIAN = "guardian"
+    LEARNER = "learner"
 
 
 class Permission(StrEnum):
@@ -37,6 +38,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.COUNSELLOR: frozenset({Permission.CONTACTS_WRITE}),
     Role.STATISTICIAN: frozenset({Permission.STATS_WRITE}),
     Role.GUARDIAN: frozenset({Permission.FILTERING_MANAGE, Permission.CONVERSATIONS_SCORE}),
+    Role.LEARNER: frozenset(),  # signed up to keep course progress and certificates; no other powers
 }
 
 

@@ -80,3 +80,13 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     values.update(context or {})
     html = environment().get_template(template).render(values)
     return HTMLResponse(html, status_code=status_code, headers=headers)
+
+
+def render_document(template: str, lang: str, context: dict[str, Any] | None = None) -> str:
+    """A template rendered outside a request (PDF sources, offline pages), in `lang`."""
+    values: dict[str, Any] = {"lang": lang, "dir": i18n.direction(lang),
+                              "country_name": lambda code: i18n.country_name(code, lang),
+                              "language_name": lambda tag: i18n.language_name(tag, lang)}
+    values.update(_gettext_functions(lang))
+    values.update(context or {})
+    return environment().get_template(template).render(values)
