@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from childsafe.core.audit import CLI_ACTOR
 from childsafe.filtering import service as filtering
 from childsafe.hashmatch import service as hashmatch
-from childsafe.reports import antiabuse
+from childsafe.core import antiabuse
 from childsafe.reports import api as reports_api
 from tests.conftest import csrf_from, login, make_user
 from tests.unit.hashmatch.images import encode, picture

@@ -15,7 +15,7 @@ from childsafe.core.clock import SystemClock
 from childsafe.core.settings import LANGUAGES
 from childsafe.learn import campaigns, content, courses, offline, service
 from childsafe.learn.content import ContentError
-from childsafe.learn.pdf import render_pdf
+from childsafe.http.documents import render_pdf
 
 app = typer.Typer(help="Guidance, courses and campaign kits in six languages.", no_args_is_help=True)
 console = Console(stderr=True)

@@ -23,7 +23,7 @@ from childsafe.http.templating import render
 from childsafe.learn import campaigns, content, courses, offline, service
 from childsafe.learn.content import AUDIENCES, BANDS, TOPICS
 from childsafe.learn.markdown import to_html
-from childsafe.learn.pdf import render_pdf
+from childsafe.http.documents import render_pdf
 
 router = APIRouter(include_in_schema=False)
 Editor = Annotated[Principal, require(Permission.CONTENT_EDIT)]

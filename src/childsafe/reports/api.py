@@ -14,7 +14,8 @@ from childsafe.core.errors import InvalidInputError, RateLimitedError
 from childsafe.core.ratelimit import SlidingWindowLimiter
 from childsafe.http.context import app_context, client_key
 from childsafe.http.deps import DbSession, check_csrf, require, strict_query
-from childsafe.reports import antiabuse, contacts, forwarding, service, taxonomy
+from childsafe.core import antiabuse
+from childsafe.reports import contacts, forwarding, service, taxonomy
 from childsafe.reports.models import Report
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"], dependencies=[Depends(strict_query)])

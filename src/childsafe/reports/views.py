@@ -16,7 +16,8 @@ from childsafe.http.context import app_context
 from childsafe.http.deps import DbSession, Language, check_csrf, require
 from childsafe.http.templating import render
 from childsafe.core import audit
-from childsafe.reports import antiabuse, contacts, quarantine, service, taxonomy, wellbeing
+from childsafe.core import antiabuse
+from childsafe.reports import contacts, quarantine, service, taxonomy, wellbeing
 from childsafe.reports.api import limit
 from childsafe.reports.case import AGE_BANDS, CLASSIFICATIONS, DESTINATIONS
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from childsafe.reports import antiabuse
+from childsafe.core import antiabuse
 from childsafe.reports.case import CaseError, check
 
 SECRET = "s3cret"

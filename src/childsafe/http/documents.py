@@ -1,4 +1,4 @@
-"""PDF documents (certificates, posters, leaflets) drawn from HTML templates by WeasyPrint, which shapes Arabic
+"""PDF documents (certificates, posters, roadmaps, reports) drawn from HTML templates by WeasyPrint, which shapes Arabic
 and sets right-to-left text and Chinese with the system's Noto fonts. Nothing is fetched while drawing."""
 
 from __future__ import annotations
