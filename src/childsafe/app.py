@@ -35,6 +35,8 @@ from childsafe.reports import api as reports_api
 from childsafe.reports import jobs as reports_jobs
 from childsafe.reports import views as reports_views
 from childsafe.learn import views as learn_views
+from childsafe.participation import views as participation_views
+from childsafe.strategy import views as strategy_views
 from childsafe.stats import api as stats_api
 from childsafe.stats import jobs as stats_jobs
 from childsafe.stats import views as stats_views
@@ -49,7 +51,8 @@ from childsafe.http.middleware import security_headers
 MultiPartParser.spool_max_size = 11 * 1024 * 1024
 
 FEATURE_TEMPLATE_PACKAGES = ("childsafe.accounts", "childsafe.helplines", "childsafe.filtering",
-                             "childsafe.reports", "childsafe.stats", "childsafe.learn")
+                             "childsafe.reports", "childsafe.stats", "childsafe.learn",
+                             "childsafe.strategy", "childsafe.participation")
 
 
 def prepare_database(database: Database, settings: Settings) -> None:
@@ -125,6 +128,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.include_router(stats_api.router)
     app.include_router(stats_views.router)
     app.include_router(learn_views.router)
+    app.include_router(strategy_views.router)
+    app.include_router(participation_views.router)
 
     @app.get("/", include_in_schema=False, response_class=HTMLResponse)
     def home(request: Request, lang: Language, principal: MaybePrincipal) -> HTMLResponse:

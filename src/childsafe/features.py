@@ -11,6 +11,8 @@ MODEL_MODULES = (
     "childsafe.conversations.models",
     "childsafe.stats.models",
     "childsafe.learn.models",
+    "childsafe.strategy.models",
+    "childsafe.participation.models",
 )
 
-FEATURES = ("accounts", "helplines", "filtering", "hashmatch", "reports", "conversations", "stats", "learn")
+FEATURES = ("accounts", "helplines", "filtering", "hashmatch", "reports", "conversations", "stats", "learn", "strategy", "participation")

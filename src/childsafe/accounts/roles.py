@@ -14,6 +14,8 @@ class Role(StrEnum):
     STATISTICIAN = "statistician"
     GUARDIAN = "guardian"
     LEARNER = "learner"
+    POLICY = "policy"  # a ministry or regulator's team member (self-assessment, best-practice submissions)
+    SECRETARIAT = "secretariat"  # the working group's secretariat and regional offices
 
 
 class Permission(StrEnum):
@@ -28,6 +30,11 @@ class Permission(StrEnum):
     HASHMATCH_MATCH = "hashmatch:match"
     HASHMATCH_MANAGE = "hashmatch:manage"
     CONVERSATIONS_SCORE = "conversations:score"
+    STRATEGY_ASSESS = "strategy:assess"
+    PRACTICES_SUBMIT = "practices:submit"
+    PRACTICES_REVIEW = "practices:review"
+    CONSULTATIONS_MANAGE = "consultations:manage"
+    DOCUMENTS_MANAGE = "documents:manage"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -39,6 +46,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.STATISTICIAN: frozenset({Permission.STATS_WRITE}),
     Role.GUARDIAN: frozenset({Permission.FILTERING_MANAGE, Permission.CONVERSATIONS_SCORE}),
     Role.LEARNER: frozenset(),  # signed up to keep course progress and certificates; no other powers
+    Role.POLICY: frozenset({Permission.STRATEGY_ASSESS, Permission.PRACTICES_SUBMIT}),
+    Role.SECRETARIAT: frozenset({Permission.DOCUMENTS_MANAGE, Permission.CONSULTATIONS_MANAGE,
+                                 Permission.PRACTICES_REVIEW, Permission.PRACTICES_SUBMIT}),
 }
 
 

@@ -55,7 +55,7 @@ def _cell(indicator: str, dimension: str, subgroup: str, value: float | None, hi
             "value": None if hidden else value, "margin": None, "status": "suppressed" if hidden else "published"}
 
 
-def _protect(table: Table, threshold: int) -> set[Hashable]:
+def protect_table(table: Table, threshold: int) -> set[Hashable]:
     hidden = suppression.suppress(table, threshold)
     if suppression.exposed(table, hidden):
         raise DisclosureError("a suppressed cell could be worked out from the published totals; nothing was "
@@ -66,7 +66,7 @@ def _protect(table: Table, threshold: int) -> set[Hashable]:
 def protected_cells(session: Session, year: int, threshold: int) -> list[dict[str, Any]]:
     cells = []
     table = helpline_table(session, year)
-    hidden = _protect(table, threshold)
+    hidden = protect_table(table, threshold)
     for key, value in table.values.items():
         if key == ("total",):
             dimension, subgroup = "total", ""
@@ -81,7 +81,7 @@ def protected_cells(session: Session, year: int, threshold: int) -> list[dict[st
     # published beside it as a breakdown and do not add up to it.
     report_table = Table({TOTAL: int(sum(counts.get(c, 0) for c in ILLEGAL)),
                           **{c: int(counts.get(c, 0)) for c in REPORT_CLASSES}}, [(ILLEGAL, TOTAL)])
-    hidden = _protect(report_table, threshold)
+    hidden = protect_table(report_table, threshold)
     for key, value in report_table.values.items():
         dimension, subgroup = ("total", "") if key == TOTAL else ("classification", str(key))
         cells.append(_cell("hotlines.reports", dimension, subgroup, value, key in hidden))

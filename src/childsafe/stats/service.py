@@ -16,7 +16,7 @@ from childsafe.core import audit
 from childsafe.core.audit import Actor
 from childsafe.core.clock import Clock, SystemClock
 from childsafe.core.errors import ConflictError, InvalidInputError, NotFoundError
-from childsafe.stats import admin, privacy
+from childsafe.stats import admin, privacy, suppression
 from childsafe.stats.framework import Framework, Indicator, load
 from childsafe.stats.models import BudgetEntry, Dataset, Figure, Release
 from childsafe.stats.survey import Microdata, parse_codebook, read_microdata
@@ -265,3 +265,12 @@ def expire_microdata(session: Session, now: datetime) -> int:
     result = session.execute(update(Dataset).where(Dataset.expires_at <= now, Dataset.purged_at.is_(None))
                              .values(microdata=None, purged_at=now))
     return result.rowcount or 0
+
+
+def protect_counts(counts: dict[tuple[str, str], int], rows: Iterable[str], columns: Iterable[str], *,
+                   threshold: int = 10) -> tuple[dict[tuple[str, str], int], set[tuple[str, str]]]:
+    """For other features' published counts (consultation results): a rows x columns table with its totals
+    (keys (row, "_total"), ("_total", column), ("_total", "_total")), and the cells to hide so that no small count
+    can be seen or worked out. Raises DisclosureError if the audit fails."""
+    table = suppression.crosstab(counts, rows, columns)
+    return dict(table.values), admin.protect_table(table, threshold)

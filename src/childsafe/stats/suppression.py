@@ -47,23 +47,59 @@ def crosstab(counts: dict[tuple[str, str], int], rows: Iterable[str], columns: I
 
 
 def suppress(table: Table, threshold: int = THRESHOLD) -> set[Hashable]:
-    """The cells to hide: primary (0 < n < threshold) and secondary, so that no equation has one hidden cell.
-    A complement that also fixes another exposed equation is preferred, then the smallest non-zero count."""
+    """The cells to hide: primary (0 < n < threshold) and secondary, so that no equation has one hidden cell and
+    the differencing attack recovers nothing. A complement that also fixes another exposed equation is preferred,
+    then the smallest non-zero count, then the equation's total: hiding a zero protects nothing when the zero can
+    be read off another total. Should the attack still pin a hidden cell down, a neighbour of it is hidden too, and
+    so on until the attack fails (at worst everything in its equations is hidden)."""
     hidden = {key for key, n in table.values.items() if 0 < n < threshold}
-    equations = [(*members, total) for members, total in table.equations]
+    _close(table, hidden)
     while True:
-        exposed_eqs = [cells for cells in equations if sum(cell in hidden for cell in cells) == 1]
-        if not exposed_eqs:
+        pinned = exposed(table, hidden)
+        if not pinned:
             return hidden
-        cells = exposed_eqs[0]
-        members = [m for m in cells[:-1] if m not in hidden]
-        candidates = [m for m in members if table.values[m] > 0] or members or [cells[-1]]
+        before = len(hidden)
+        for cell in pinned:
+            for members, total in table.equations:
+                cells = (*members, total)
+                if cell in cells:
+                    choice = _complement(table, hidden, members, total, [])
+                    if choice is not None:
+                        hidden.add(choice)
+                        break
+        if len(hidden) == before:
+            hidden |= {cell for members, total in table.equations for cell in (*members, total)
+                       if any(p in (*members, total) for p in pinned)}
+        _close(table, hidden)
 
-        def cost(cell: Hashable) -> tuple[int, int, str]:
-            fixes = sum(cell in other for other in exposed_eqs)
-            return -fixes, table.values[cell], str(cell)
 
-        hidden.add(min(candidates, key=cost))
+def _complement(table: Table, hidden: set[Hashable], members: tuple[Hashable, ...], total: Hashable,
+                exposed_eqs: list[tuple[Hashable, ...]]) -> Hashable | None:
+    open_members = [m for m in members if m not in hidden]
+    nonzero = [m for m in open_members if table.values[m] > 0]
+    candidates = nonzero or ([total] if total not in hidden else open_members)
+    if not candidates:
+        return None
+
+    def cost(cell: Hashable) -> tuple[int, int, str]:
+        fixes = sum(cell in other for other in exposed_eqs)
+        return -fixes, table.values[cell], str(cell)
+
+    return min(candidates, key=cost)
+
+
+def _close(table: Table, hidden: set[Hashable]) -> None:
+    """Hide complements until no equation has exactly one hidden cell."""
+    equations = [(members, total) for members, total in table.equations]
+    while True:
+        exposed_eqs = [(*m, t) for m, t in equations if sum(cell in hidden for cell in (*m, t)) == 1]
+        if not exposed_eqs:
+            return
+        members, total = next((m, t) for m, t in equations if (*m, t) == exposed_eqs[0])
+        choice = _complement(table, hidden, members, total, exposed_eqs)
+        if choice is None:
+            return
+        hidden.add(choice)
 
 
 def attack(table: Table, hidden: set[Hashable]) -> dict[Hashable, tuple[float, float]]:

@@ -15,7 +15,8 @@ from childsafe.http import i18n
 from childsafe.http.context import app_context
 from childsafe.http.deps import DbSession, Language, check_csrf, require
 from childsafe.http.templating import render
-from childsafe.stats import charts, labels, service
+from childsafe.http import charts
+from childsafe.stats import labels, service
 from childsafe.stats.api import upload_from_form
 from childsafe.stats.framework import Indicator, load
 

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 
 from childsafe.stats import export
-from childsafe.stats.charts import Bar, bar_chart
+from childsafe.http.charts import Bar, bar_chart
 from childsafe.stats.framework import load
 from childsafe.stats.models import Figure, Release
 
