@@ -42,6 +42,8 @@ def live_server(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory)
     make_user(database, "analyst1", ["analyst"])
     make_user(database, "counsellor1", ["counsellor"])
     make_user(database, "statistician1", ["statistician"])
+    make_user(database, "policy1", ["policy"])
+    make_user(database, "secretariat1", ["secretariat"])
     from childsafe.core.audit import CLI_ACTOR  # noqa: PLC0415
     from childsafe.filtering import service as filtering  # noqa: PLC0415
 

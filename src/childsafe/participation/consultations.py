@@ -25,6 +25,7 @@ from childsafe.stats import service as stats
 
 AGE_BANDS = {"under-13": N_("Under 13"), "13-15": N_("13 to 15"), "16-17": N_("16 or 17"), "18-24": N_("18 to 24")}
 KINDS = ("choice", "scale", "open")
+STATES = {"upcoming": N_("upcoming"), "open": N_("open"), "closed": N_("closed")}
 MAX_QUESTIONS, MAX_OPEN = 30, 2000
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{2,79}$")
 

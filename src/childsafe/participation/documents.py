@@ -19,7 +19,7 @@ from childsafe.core.i18n import N_
 from childsafe.core.settings import LANGUAGES
 from childsafe.participation.models import Document, DocumentFile
 
-KINDS = {"output": N_("Output document"), "contribution": N_("Contribution"), "report": N_("Report"),
+KINDS = {"output": N_("Output document"), "contribution": N_("Contribution"), "report": N_("Activity report"),
          "liaison": N_("Liaison statement")}
 MAX_FILE = 20 * 1024 * 1024
 SYMBOL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/.\-() ]{1,59}$")

@@ -124,7 +124,8 @@ def manage(request: Request, lang: Language, principal: Organiser, session: DbSe
     items = [(c, consultations.state(c, now), len(consultations.pending(session, c.id)))
              for c in consultations.all_consultations(session)]
     return render(request, "participation/manage.html", {"items": items, "pick": consultations.pick,
-                                                          "error": None, "values": {}, "now": now})
+                                                          "error": None, "values": {}, "now": now,
+                                                          "states": consultations.STATES})
 
 
 async def _form(request: Request, principal: Principal, **limits: int) -> dict[str, str]:
@@ -149,7 +150,8 @@ async def create_consultation(request: Request, lang: Language, principal: Organ
         now = ctx.clock.now()
         items = [(c, consultations.state(c, now), 0) for c in consultations.all_consultations(session)]
         return render(request, "participation/manage.html", {
-            "items": items, "pick": consultations.pick, "error": exc.message, "values": values, "now": now},
+            "items": items, "pick": consultations.pick, "error": exc.message, "values": values, "now": now,
+            "states": consultations.STATES},
             status_code=422)
     return RedirectResponse(f"/consultations-manage/{consultation.id}?lang={lang}", status_code=303)
 
@@ -160,7 +162,7 @@ def _edit(request: Request, session: DbSession, consultation_id: int, error: str
     return render(request, "participation/edit.html", {
         "consultation": consultation, "questions": consultations.questions_of(session, consultation.id),
         "pending": consultations.pending(session, consultation.id), "pick": consultations.pick,
-        "languages": LANGUAGES, "error": error,
+        "languages": LANGUAGES, "error": error, "states": consultations.STATES,
         "state": consultations.state(consultation, app_context(request).clock.now())}, status_code=status)
 
 

@@ -16,12 +16,15 @@ from childsafe.accounts.roles import Permission, permissions_for
 from childsafe.accounts.service import Principal
 from childsafe.core import audit
 from childsafe.core.clock import Clock, SystemClock
+from childsafe.core.i18n import N_
 from childsafe.core.errors import ConflictError, InvalidInputError, NotFoundError, PermissionDeniedError
 from childsafe.strategy import scoring
 from childsafe.strategy.framework import LEVELS, Framework, load
 from childsafe.strategy.models import Answer, Assessment, Comment, Member
 
 PARTS = ("coordinator", "contributor", "reviewer")
+PART_NAMES = {"coordinator": N_("coordinator"), "contributor": N_("contributor"), "reviewer": N_("reviewer")}
+STATUS_NAMES = {"draft": N_("draft"), "final": N_("final"), "published": N_("published")}
 MAX_EVIDENCE = 4000
 
 

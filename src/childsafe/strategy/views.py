@@ -40,7 +40,7 @@ def home(request: Request, lang: Language, session: DbSession, principal: MaybeP
     return render(request, "strategy/home.html", {
         "framework": framework, "rows": rows, "region": region, "chart": chart,
         "mine": service.mine(session, principal) if principal else [],
-        "can_create": principal is not None and principal.can(Permission.STRATEGY_ASSESS)})
+        "can_create": principal is not None and principal.can(Permission.STRATEGY_ASSESS), **_names()})
 
 
 @router.post("/strategy/assessments")
@@ -50,6 +50,10 @@ async def create(request: Request, lang: Language, session: DbSession, principal
     assessment = service.create(session, country=str(form.get("country") or ""), title=str(form.get("title") or ""),
                                 principal=principal, clock=app_context(request).clock)
     return RedirectResponse(f"/strategy/assessments/{assessment.id}?lang={lang}", status_code=303)
+
+
+def _names() -> dict[str, dict[str, str]]:
+    return {"status_names": service.STATUS_NAMES, "part_names": service.PART_NAMES}
 
 
 def _member_or_admin(session: DbSession, assessment_id: int, principal: Principal) -> str:
@@ -66,7 +70,7 @@ def _assessment_page(request: Request, session: DbSession, assessment_id: int, p
         "assessment": service.get(session, assessment_id), "framework": load(), "part": part,
         "answers": service.answers(session, assessment_id), "comments": service.comments(session, assessment_id),
         "members": service.members(session, assessment_id), "results": service.results(session, assessment_id),
-        "error": error}, status_code=status)
+        "error": error, **_names()}, status_code=status)
 
 
 @router.get("/strategy/assessments/{assessment_id}")
