@@ -80,7 +80,8 @@ def test_a_youth_consultation_runs_end_to_end(browser: Any, live_server: str) ->
     assert axe_violations(results) == []
 
 
-PUBLIC = ("/strategy", "/consultations", "/documents", "/best-practices")
+PUBLIC = ("/strategy", "/strategy/assessments/1/results", "/consultations", "/consultations/seed-2026",
+          "/consultations/seed-2026/results", "/documents", "/documents/1", "/best-practices", "/best-practices/1")
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -94,6 +95,9 @@ def test_public_pages_in_every_language(browser: Any, live_server: str, lang: st
     for path in ("/documents-manage", "/best-practices/review", "/consultations-manage"):
         staff.goto(f"{live_server}{path}?lang={lang}")
         assert axe_violations(staff) == [], (lang, path)
+    staff.goto(f"{live_server}/consultations-manage/1?lang={lang}")
+    assert axe_violations(staff) == [], (lang, "consultation editing")
     policy = sign_in(browser, live_server, "policy1", lang)
-    policy.goto(f"{live_server}/best-practices/submit?lang={lang}")
-    assert axe_violations(policy) == [], (lang, "submit")
+    for path in ("/best-practices/submit", "/strategy/assessments/1"):
+        policy.goto(f"{live_server}{path}?lang={lang}")
+        assert axe_violations(policy) == [], (lang, path)
