@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from childsafe.core.settings import LANGUAGES
+from childsafe.core.i18n import in_every_language
 
 LEVELS = 5  # 0 absent .. 4 sustained and evaluated
 
@@ -73,12 +73,7 @@ class Framework:
 
 
 def _languages(raw: Any, where: str) -> dict[str, str]:
-    if not isinstance(raw, dict):
-        raise FrameworkError(f"{where} must be a table of the six languages")
-    missing = [lang for lang in LANGUAGES if not str(raw.get(lang, "")).strip()]
-    if missing:
-        raise FrameworkError(f"{where} has no text in {', '.join(missing)}")
-    return {lang: str(raw[lang]).strip() for lang in LANGUAGES}
+    return in_every_language(raw, where, FrameworkError)
 
 
 def _capability(raw: dict[str, Any], area: str) -> Capability:

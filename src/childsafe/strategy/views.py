@@ -19,6 +19,7 @@ from childsafe.http.documents import render_pdf
 from childsafe.http.templating import render
 from childsafe.strategy import scoring, service
 from childsafe.strategy.framework import load
+from childsafe.strategy.models import Assessment
 
 router = APIRouter(include_in_schema=False)
 
@@ -162,25 +163,27 @@ def _results_context(session: DbSession, assessment_id: int, lang: str) -> dict[
             "answers": service.answers(session, assessment_id)}
 
 
-@router.get("/strategy/assessments/{assessment_id}/results")
-def results_page(request: Request, assessment_id: int, lang: Language, session: DbSession,
-                 principal: MaybePrincipal) -> Response:
+def _readable(session: DbSession, assessment_id: int, principal: Principal | None) -> Assessment:
+    """Published results are public; before that only the country team (and administrators) see them."""
     assessment = service.get(session, assessment_id)
     if assessment.status != "published":
         if principal is None:
             raise PermissionDeniedError("sign in as a member of the country team")
         _member_or_admin(session, assessment_id, principal)
+    return assessment
+
+
+@router.get("/strategy/assessments/{assessment_id}/results")
+def results_page(request: Request, assessment_id: int, lang: Language, session: DbSession,
+                 principal: MaybePrincipal) -> Response:
+    _readable(session, assessment_id, principal)
     return render(request, "strategy/results.html", _results_context(session, assessment_id, lang))
 
 
 @router.get("/strategy/assessments/{assessment_id}/roadmap.pdf")
 def roadmap_pdf(request: Request, assessment_id: int, lang: Language, session: DbSession,
                 principal: MaybePrincipal) -> Response:
-    assessment = service.get(session, assessment_id)
-    if assessment.status != "published":
-        if principal is None:
-            raise PermissionDeniedError("sign in as a member of the country team")
-        _member_or_admin(session, assessment_id, principal)
+    assessment = _readable(session, assessment_id, principal)
     pdf = render_pdf("strategy/roadmap_pdf.html", lang, _results_context(session, assessment_id, lang))
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'inline; filename="cop-roadmap-{assessment.country}-{assessment.id}.pdf"'})
