@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from childsafe.conversations.normalise import Normaliser
 from childsafe.conversations.signals import LEXICON_SIGNALS
 
 MAX_ELEMENTS = 8
 MAX_OPTIONS = 200
+MAX_PAIRS = 2000  # pairs a pattern may be looked up by (more, and it is looked up by words)
 _CLASS = {"#minor": lambda n: 6 <= n <= 17, "#adult": lambda n: 18 <= n <= 99, "#num": lambda n: True}
 _ORDINAL = re.compile(r"\(?(#num|#minor|#adult)\)?(?:st|nd|rd|th|eme|ème|er|re|e|º|ª|o|a|te|ten)\b")
 # Words too common to anchor a pattern on: a pattern is looked up by its rarest mandatory word.
@@ -53,9 +56,24 @@ class Element:
     optional: bool = False
     any_min: int = 0
     any_max: int = 0  # a wildcard run when > 0
+    # how to find its ends, fixed when built: most elements are a set of single words, looked up at once
+    at: Callable[[list[str], int], list[int]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.optional or self.any_max or self.prefixes or self.classes or self.mixed:
+            at = self.ends
+        else:
+            single = frozenset(seq[0] for seq in self.words if len(seq) == 1)
+            multi: dict[str, list[tuple[str, ...]]] = {}
+            for seq in self.words:
+                if len(seq) > 1:
+                    multi.setdefault(seq[0], []).append(seq)
+            at = _words_at(single, {first: tuple(seqs) for first, seqs in multi.items()})
+        object.__setattr__(self, "at", at)
 
     def ends(self, tokens: list[str], pos: int) -> list[int]:
-        """Positions right after this element when it starts at `pos` (several when it can match differently)."""
+        """Positions right after this element when it starts at `pos` (several when it can match differently;
+        perhaps repeated)."""
         n = len(tokens)
         out = [pos] if self.optional else []
         if self.any_max:
@@ -83,15 +101,39 @@ class Element:
         return out
 
 
-def _run(elements: tuple[Element, ...], tokens: list[str], pos: int) -> list[int]:
-    positions = [pos]
-    for element in elements:
-        following: set[int] = set()
-        for p in positions:
-            following.update(element.ends(tokens, p))
-        if not following:
+def _words_at(single: frozenset[str], multi: dict[str, tuple[tuple[str, ...], ...]]
+              ) -> Callable[[list[str], int], list[int]]:
+    """`Element.ends` for an element of words only: the token is looked up, not compared with each word."""
+    if not multi:
+        def at(tokens: list[str], pos: int) -> list[int]:
+            return [pos + 1] if pos < len(tokens) and tokens[pos] in single else []
+        return at
+
+    def at_several(tokens: list[str], pos: int) -> list[int]:
+        if pos >= len(tokens):
             return []
-        positions = sorted(following)
+        token = tokens[pos]
+        out = [pos + 1] if token in single else []
+        for seq in multi.get(token, ()):
+            if tuple(tokens[pos:pos + len(seq)]) == seq:
+                out.append(pos + len(seq))
+        return out
+    return at_several
+
+
+def _run(elements: tuple[Element, ...], tokens: list[str], pos: int) -> Collection[int]:
+    """Where a pattern can end when it starts at `pos` (empty if it does not match there)."""
+    positions: Collection[int] = [pos]
+    for element in elements:
+        if len(positions) == 1:  # the usual case: one way through so far
+            positions = element.at(tokens, next(iter(positions)))
+        else:
+            following: set[int] = set()
+            for p in positions:
+                following.update(element.at(tokens, p))
+            positions = following
+        if not positions:
+            return ()
     return positions
 
 
@@ -100,11 +142,12 @@ class Pattern:
     signal: str
     elements: tuple[Element, ...]
     required: tuple[frozenset[str], ...]  # per mandatory literal element, the key words one of which must occur
-    keys: frozenset[str]  # the words it is looked up by (one element's key words), empty if none
+    keys: frozenset[str]  # the words it is looked up by (one element's key words), empty if none or by pairs
     first_words: frozenset[str]  # tokens the first element can start with
     first_prefixes: tuple[str, ...]
     first_number: bool
     whole: bool = False  # "^...$": the pattern must be the entire message ("^kys$", "^crève$")
+    pairs: frozenset[tuple[str, str]] = frozenset()  # or the adjacent tokens it is looked up by (see `_lookup`)
 
     def can_start(self, token: str) -> bool:
         return (token in self.first_words or any(token.startswith(p) for p in self.first_prefixes)
@@ -112,20 +155,30 @@ class Pattern:
 
 
 class PatternIndex:
-    """Finds every (signal, start, end). Each pattern is looked up by the key words of its most selective
-    mandatory element (the longest word of each alternative), or by prefix or number when it has none; a
-    candidate must then have a key word of every mandatory element in the message (a set test) before it is
-    matched element by element from each place its first element can start."""
+    """Finds every (signal, start, end). Each pattern is looked up by something it cannot match without, the
+    rarest it has (`_lookup`): the key words of one mandatory element, or the pairs of adjacent tokens that one
+    mandatory element starts with or makes with its neighbour; by its first words, prefix or number when it has
+    neither. A candidate must then have a key word of every mandatory element in the message (a set test) before it
+    is matched element by element from each place its first element can start. Looking words and pairs up is a
+    few set operations in C per message, and pairs are selective: most patterns hang on two words side by side
+    ("send nudes", "you loser"), not on one common word, so most messages have no candidate left to match."""
 
     def __init__(self) -> None:
         self.by_word: dict[str, list[Pattern]] = {}
+        self.by_pair: dict[tuple[str, str], list[Pattern]] = {}
         self.by_stem: dict[str, list[tuple[str, Pattern]]] = {}  # first 3 letters of a prefix
         self.by_number: list[Pattern] = []
         self.keys: frozenset[str] = frozenset()
+        self.pair_keys: frozenset[tuple[str, str]] = frozenset()
         self.count = 0
+        self._rank = {signal: i for i, signal in enumerate(LEXICON_SIGNALS)}
 
     def add(self, pattern: Pattern) -> None:
         self.count += 1
+        if pattern.pairs:
+            for pair in pattern.pairs:
+                self.by_pair.setdefault(pair, []).append(pattern)
+            return
         if pattern.keys:
             for key in pattern.keys:
                 self.by_word.setdefault(key, []).append(pattern)
@@ -138,13 +191,17 @@ class PatternIndex:
             self.by_number.append(pattern)
 
     def find(self, tokens: list[str]) -> list[Match]:
+        """Every match, ordered by start, longest first, then by signal (a fixed order, whatever the lookups)."""
         present = set(tokens)
+        by_word, by_pair, by_stem = self.by_word, self.by_pair, self.by_stem
+        if len(self.keys) != len(by_word) or len(self.pair_keys) != len(by_pair):
+            self.keys, self.pair_keys = frozenset(by_word), frozenset(by_pair)
         candidates: set[Pattern] = set()
-        by_word, by_stem = self.by_word, self.by_stem
-        if len(self.keys) != len(by_word):
-            self.keys = frozenset(by_word)
         for token in present & self.keys:  # set & set walks the smaller one: the message's words
             candidates.update(by_word[token])
+        if by_pair:
+            for pair in _pairs(tokens) & self.pair_keys:
+                candidates.update(by_pair[pair])
         if by_stem:
             for token in present:
                 stems = by_stem.get(token[:3])
@@ -158,22 +215,104 @@ class PatternIndex:
                 if words.isdisjoint(present):
                     break
             else:
-                self._match(pattern, tokens, present, found)
+                self._match(pattern, tokens, found)
+        if len(found) > 1:
+            rank = self._rank
+            found.sort(key=lambda m: (m.start, -m.end, rank[m.signal]))
         return found
 
     @staticmethod
-    def _match(pattern: Pattern, tokens: list[str], present: set[str], found: list[Match]) -> None:
-        starts = [i for i, t in enumerate(tokens) if t in pattern.first_words]
-        if pattern.first_prefixes or pattern.first_number:
-            starts.extend(i for i, t in enumerate(tokens) if t not in pattern.first_words and pattern.can_start(t))
+    def _match(pattern: Pattern, tokens: list[str], found: list[Match]) -> None:
         if pattern.whole:
-            starts = [i for i in starts if i == 0]
+            if tokens and pattern.can_start(tokens[0]):
+                if len(tokens) in _run(pattern.elements, tokens, 0):
+                    found.append(Match(pattern.signal, 0, len(tokens)))
+            return
+        if pattern.first_prefixes or pattern.first_number:
+            starts = [i for i, t in enumerate(tokens) if pattern.can_start(t)]
+        else:
+            first = pattern.first_words
+            starts = [i for i, t in enumerate(tokens) if t in first]
         for i in starts:
             ends = _run(pattern.elements, tokens, i)
-            if pattern.whole:
-                ends = [end for end in ends if end == len(tokens)]
             if ends:
-                found.append(Match(pattern.signal, i, ends[-1]))
+                found.append(Match(pattern.signal, i, max(ends)))
+
+
+NUMBER = "#"  # stands for any number in pairs of tokens (no token holds a "#")
+
+
+def _pairs(tokens: list[str]) -> set[tuple[str, str]]:
+    """A message's adjacent tokens, also with NUMBER for a number on either side."""
+    pairs = set(zip(tokens, tokens[1:]))
+    if any(map(str.isdigit, tokens)):
+        for i, token in enumerate(tokens):
+            if token.isdigit():
+                if i:
+                    pairs.add((tokens[i - 1], NUMBER))
+                    if tokens[i - 1].isdigit():
+                        pairs.add((NUMBER, NUMBER))
+                if i + 1 < len(tokens):
+                    pairs.add((NUMBER, tokens[i + 1]))
+    return pairs
+
+
+def _ends(elements: Iterable[Element], last: bool) -> set[str] | None:
+    """The tokens a match of these elements can begin with (or, with `last`, end with; NUMBER for a number), or
+    None if there is no telling: a wildcard or a prefix, or the pattern may begin or end here."""
+    out: set[str] = set()
+    for element in elements:
+        if element.any_max or element.prefixes:
+            return None
+        for seq in (*element.words, *element.mixed, *((c,) for c in element.classes)):
+            token = seq[-1] if last else seq[0]
+            out.add(NUMBER if token[0] == "#" else token)
+        if not element.optional:
+            return out
+    return None
+
+
+def _pair_options(elements: tuple[Element, ...]) -> list[frozenset[tuple[str, str]]]:
+    """For each mandatory element, the sets of adjacent tokens one of which a match must hold: the element's
+    first two tokens, its first with the token before, or its last with the token after."""
+    options = []
+    for i, element in enumerate(elements):
+        if element.optional or element.any_max or element.prefixes:
+            continue
+        seqs = [tuple(NUMBER if t[0] == "#" else t for t in seq)
+                for seq in (*element.words, *element.mixed, *((c,) for c in element.classes))]
+        if all(len(seq) > 1 for seq in seqs):
+            options.append(frozenset((seq[0], seq[1]) for seq in seqs))
+        before = _ends(reversed(elements[:i]), last=True)
+        if before is not None:
+            options.append(frozenset((token, seq[0]) for token in before for seq in seqs))
+        after = _ends(elements[i + 1:], last=False)
+        if after is not None:
+            options.append(frozenset((seq[-1], token) for seq in seqs for token in after))
+    return [option for option in options if len(option) <= MAX_PAIRS]
+
+
+def _frequency(key: str | tuple[str, str]) -> float:
+    """A rough guess of the share of messages with a key word or pair, to pick the rarest lookup: common words
+    are everywhere, lexicon words are rare, and a pair is rarer than its words."""
+    if isinstance(key, tuple):
+        return _frequency(key[0]) * _frequency(key[1]) * 0.1
+    if key in _COMMON:
+        return 1.0
+    if key == NUMBER:
+        return 0.2
+    return 0.3 if len(key) <= 2 else 0.01
+
+
+def _lookup(elements: tuple[Element, ...], required: tuple[frozenset[str], ...]
+            ) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    """The key words or the pairs a pattern is looked up by, whichever a message is least likely to have (any
+    match holds one of them); neither if it has no mandatory literal element and no pair to tell."""
+    options: list[frozenset[Any]] = [*required, *_pair_options(elements)]
+    if not options:
+        return frozenset(), frozenset()
+    best = min(options, key=lambda option: sum(map(_frequency, option)))
+    return (best, frozenset()) if best in required else (frozenset(), best)
 
 
 def _split_elements(pattern: str) -> list[str]:
@@ -212,12 +351,6 @@ def _rarity(word: str) -> tuple[bool, int]:
     return word not in _COMMON, len(word)
 
 
-def _selectivity(keys: frozenset[str]) -> float:
-    """Higher is a better lookup key: few alternatives, long and uncommon words."""
-    common = sum(1 for k in keys if k in _COMMON)
-    return min(len(k) for k in keys) + 10.0 * (common == 0) - common - len(keys) / 50
-
-
 def compile_pattern(pattern: str, signal: str, normaliser: Normaliser) -> Pattern:
     whole = pattern.startswith("^") and pattern.endswith("$")
     if whole:
@@ -253,12 +386,12 @@ def compile_pattern(pattern: str, signal: str, normaliser: Normaliser) -> Patter
     required = tuple(frozenset(max(seq, key=_rarity) for seq in e.words) for e in elements
                      if not e.optional and not e.any_max and e.words and not e.prefixes and not e.classes
                      and not e.mixed)
-    keys = max(required, key=_selectivity, default=frozenset())
+    keys, pairs = _lookup(tuple(elements), required)
     first = elements[0]
     first_words = {seq[0] for seq in first.words} | {seq[0] for seq in first.mixed if seq[0][0] != "#"}
     return Pattern(signal, tuple(elements), required, keys, frozenset(first_words),
                    tuple(before[0] if before else prefix for before, prefix in first.prefixes),
-                   bool(first.classes) or any(seq[0][0] == "#" for seq in first.mixed), whole)
+                   bool(first.classes) or any(seq[0][0] == "#" for seq in first.mixed), whole, pairs)
 
 
 @dataclass

@@ -8,6 +8,8 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from itertools import chain
+from operator import itemgetter
 from importlib import resources
 
 # Letters from other scripts that look like Latin ones; applied only inside words that mix scripts, so Russian or
@@ -52,6 +54,7 @@ def emoji_classes() -> dict[str, str]:
 
 
 _ASCII_SPLITTERS = re.compile(r"['`/\\-]")
+_WORDS_MAX = 1 << 16  # words remembered per normaliser (as many as `_word` remembers); forgetting all is cheap
 
 
 @lru_cache(maxsize=1)
@@ -103,15 +106,34 @@ def _word(word: str) -> tuple[str, ...]:
     return tuple(_RUNS.sub(r"\1", part) for part in _PARTS.findall(core))  # punctuation inside: split there
 
 
+# What a word turns into: (plain-path tokens, word-path tokens, their single letters, the same two before
+# abbreviations are expanded). A message takes the word path if any of its words needs it (`_SLOW`), else the plain
+# one, so a word keeps both; most keep one tuple twice.
+_Entry = tuple[tuple[str, ...], tuple[str, ...], int, int, tuple[str, ...], tuple[str, ...]]
+_PATH_TOKENS, _PATH_SINGLES, _PATH_RAW = (itemgetter(0), itemgetter(1)), (itemgetter(2), itemgetter(3)), \
+    (itemgetter(4), itemgetter(5))
+
+
 class Normaliser:
     """Turns text into tokens. `abbreviations` expands chat shorthand; `vocabulary` lets spaced-out letters
-    ("s e n d n u d e s") be split back into known words."""
+    ("s e n d n u d e s") be split back into known words.
+
+    Every step but one works on each whitespace-separated word alone (folding maps whitespace to whitespace and
+    no character across it), so what a word turns into is worked out once and remembered, by the word as written:
+    a message is then split, looked up word by word and joined, all but the lookups in C. The step that needs the
+    whole text, look-alike letters weighed against the text's script, is taken the long way for the few messages
+    with Greek, Cyrillic or IPA letters."""
 
     def __init__(self, abbreviations: Mapping[str, Iterable[str]] | None = None,
                  vocabulary: Iterable[str] = ()) -> None:
         self.abbreviations = {k: tuple(v) for k, v in (abbreviations or {}).items()}
         self.vocabulary = frozenset(vocabulary)
         self._table = _base_table()
+        self._folded: dict[str, _Entry] = {}  # folded word -> entry
+        self._slow_folded: set[str] = set()  # folded words that put a message on the word path
+        self._raw: dict[str, _Entry] = {}  # word as written -> its folded words' entries, joined
+        self._slow_raw: set[str] = set()
+        self._other_script: set[str] = set()  # words as written that need the whole text folded at once
 
     def _fold(self, raw: str) -> str:
         if raw.isascii():
@@ -123,25 +145,76 @@ class Normaliser:
         """The normalised tokens joined by spaces, before abbreviations are expanded."""
         return " ".join(self._words(raw))
 
+    def tokens(self, raw: str) -> list[str]:
+        entries, path = self._entries(raw)
+        if sum(map(_PATH_SINGLES[path], entries)) >= 3:  # perhaps letters spaced out: join them, then expand
+            return self._expand(self._join_spaced(list(chain.from_iterable(map(_PATH_RAW[path], entries)))))
+        return list(chain.from_iterable(map(_PATH_TOKENS[path], entries)))
+
     def _words(self, raw: str) -> list[str]:
-        folded = self._fold(raw)
-        if not _SLOW.search(folded):  # plain words and punctuation: one regex pass does most of it
-            words = _PLAIN.findall(_RUNS.sub(r"\1", folded))
-            if sum(1 for w in words if len(w) == 1) >= 3:
-                return self._join_spaced(words)
-            return words
-        words = []
-        singles = 0
-        for word in _RUNS.sub(r"\1", folded).split():
-            if word.isalpha():  # most words even here: nothing left to do
-                words.append(word)
-                singles += len(word) == 1
-                continue
-            tokens = _word(word)
-            words.extend(tokens)
-            if len(tokens) == 1 and len(tokens[0]) == 1:
-                singles += 1
-        return self._join_spaced(words) if singles >= 3 else words
+        entries, path = self._entries(raw)
+        words = list(chain.from_iterable(map(_PATH_RAW[path], entries)))
+        return self._join_spaced(words) if sum(map(_PATH_SINGLES[path], entries)) >= 3 else words
+
+    def _entries(self, raw: str) -> tuple[list[_Entry], int]:
+        """The entry of each word of the message, and the path (0 plain, 1 word by word) the message takes."""
+        words = raw.split()
+        get = self._raw.get
+        entries = [get(word) or self._learn_raw(word) for word in words]
+        if self._other_script and not self._other_script.isdisjoint(words):
+            words = self._fold(raw).split()
+            get = self._folded.get
+            entries = [get(word) or self._learn(word) for word in words]
+            return entries, int(not self._slow_folded.isdisjoint(words))
+        return entries, int(not self._slow_raw.isdisjoint(words))
+
+    def _learn_raw(self, word: str) -> _Entry:
+        if len(self._raw) >= _WORDS_MAX:
+            self._raw.clear()
+            self._slow_raw.clear()
+            self._other_script.clear()
+        if word.isascii():
+            folded = _ASCII_SPLITTERS.sub(" ", word.lower())
+        else:
+            folded = unicodedata.normalize("NFKC", word).casefold().translate(self._table)
+            if _OTHER_SCRIPT.search(folded):
+                self._other_script.add(word)
+        parts = folded.split()
+        found = [self._folded.get(part) or self._learn(part) for part in parts]
+        entry = tuple(tuple(chain.from_iterable(map(itemgetter(i), found))) for i in range(2)) + (
+            sum(e[2] for e in found), sum(e[3] for e in found)) + tuple(
+            tuple(chain.from_iterable(map(itemgetter(i), found))) for i in range(4, 6))
+        if not self._slow_folded.isdisjoint(parts):
+            self._slow_raw.add(word)
+        self._raw[word] = entry  # type: ignore[assignment]
+        return entry  # type: ignore[return-value]
+
+    def _learn(self, word: str) -> _Entry:
+        """A folded word's two forms: the plain path keeps its letter runs, the word path undoes leetspeak,
+        handles, dots and censoring (`_word`)."""
+        if len(self._folded) >= _WORDS_MAX:
+            self._folded.clear()
+            self._slow_folded.clear()
+        collapsed = _RUNS.sub(r"\1", word)
+        plain = tuple(_PLAIN.findall(collapsed))
+        if collapsed.isalpha():
+            slow, slow_singles = (collapsed,), int(len(collapsed) == 1)
+        else:
+            slow = _word(collapsed)
+            slow_singles = int(len(slow) == 1 and len(slow[0]) == 1)
+        if slow == plain:
+            slow = plain
+        if _SLOW.search(word):
+            self._slow_folded.add(word)
+        plain_tokens = tuple(self._expand(plain))
+        slow_tokens = plain_tokens if slow is plain else tuple(self._expand(slow))
+        entry = (plain_tokens, slow_tokens, sum(len(t) == 1 for t in plain), slow_singles, plain, slow)
+        self._folded[word] = entry
+        return entry
+
+    def _expand(self, found: Iterable[str]) -> list[str]:
+        expand = self.abbreviations.get
+        return [t for token in found for t in expand(token, (token,))]
 
     @staticmethod
     def _unconfuse(text: str) -> str:
@@ -151,20 +224,6 @@ class Normaliser:
         if latin > other:
             return text.translate(_CONFUSABLES)
         return _MIXED.sub(lambda m: m.group().translate(_CONFUSABLES), text)
-
-    def tokens(self, raw: str) -> list[str]:
-        found = self._words(raw)
-        if not self.abbreviations:
-            return found
-        expand = self.abbreviations.get
-        out: list[str] = []
-        for token in found:
-            expansion = expand(token)
-            if expansion is None:
-                out.append(token)
-            else:
-                out.extend(expansion)
-        return out
 
     def _join_spaced(self, words: list[str]) -> list[str]:
         """Runs of three or more single letters ("s e n d") become words again, unless they are shorthand."""

@@ -54,37 +54,95 @@ def _phones(text: str, language: str) -> list[Found]:
     return seen
 
 
-_STREET_HINT = re.compile(
-    rf"\b(?:{_STREET_WORDS}|rue|av|bd|chemin|allée|allee|impasse|quai|route|cours|calle|c/|avenida|avda|plaza|paseo|"
-    r"carrera|calzada|colonia|col|camino)\b|stra(?:ss|ß)e|str\.|(?:weg|platz|allee|gasse|ring|damm)\b")
+_HINT_WORDS = (f"{_STREET_WORDS}|rue|av|bd|chemin|allée|allee|impasse|quai|route|cours|calle|c/|avenida|avda|plaza|"
+               "paseo|carrera|calzada|colonia|col|camino")
+_HINT_ENDINGS = ("weg", "platz", "allee", "gasse", "ring", "damm")
+_STREET_HINT = re.compile(rf"\b(?:{_HINT_WORDS})\b|stra(?:ss|ß)e|str\.|(?:{'|'.join(_HINT_ENDINGS)})\b")
 _DIGIT = re.compile(r"\d")
 _EMAIL_HINT = re.compile(r"@[\w-]+\.\w")
 _AT_WORD = re.compile(r"[\[(]\s*(?:at|arobase|arroba)\s*[\])]")
-_MENTION = re.compile(r"(?<![\w@])@[a-z0-9_.]{3,30}\b(?!\.\w{2,})", re.IGNORECASE)
+# "@" first, then the look-behind: the same matches as (?<![\w@])@..., but the regex engine can jump from "@" to "@"
+_MENTION = re.compile(r"@(?<![\w@]@)[a-z0-9_.]{3,30}\b(?!\.\w{2,})", re.IGNORECASE)
 _PLATFORM_NAMES = frozenset({"snap", "snapchat", "sc", "insta", "instagram", "ig", "tiktok", "tt", "discord", "telegram",
                              "tg", "kik", "whatsapp", "wa", "twitter", "x", "facebook", "fb", "roblox", "fortnite", "psn",
                              "xbox", "steam", "threads", "bereal", "wechat", "line", "signal"})
 _MAP_WORDS = ("maps", "goo.gl", "waze", "what3words", "///", "life360")
 
 
+# Plain ASCII text (most chat) is gated exactly and cheaply, in C: its bytes mapped to a few classes, its words
+# (runs of \w) by mapping every other byte to a space.
+_ASCII_CLASSES = bytes(48 if 48 <= b <= 57 else b if b in b".#" else 32 for b in range(256))  # digits -> "0"
+_ASCII_WORDS = bytes(b if chr(b).isascii() and (chr(b).isalnum() or b == 95) else 32 for b in range(256))
+# For ASCII text, _STREET_HINT in pieces: one of its words alone (a whole run of \w), "c/" so placed, "strasse" or
+# "str.", or a run of \w ending in one of its endings
+_STREET_RUNS = frozenset(w.encode() for w in _HINT_WORDS.split("|") if w.isascii() and w.isalnum())
+_SLASHED_C = re.compile(r"\bc/\b")
+_STREET_ENDINGS = tuple(f"{ending} ".encode() for ending in _HINT_ENDINGS)
+# ... and the words _HANDLE's platform part needs one of ("tik tok" and "whats app" may be two words)
+_PLATFORM_RUNS = frozenset(name.encode() for name in (*_PLATFORM_NAMES, "tik", "whats"))
+
+
+# Characters beyond ASCII that the detectors may read: word characters (letters of any script, other digits),
+# other spaces, and the few non-ASCII punctuation marks their patterns name. Text whose other characters are all
+# inert (emoji, symbols, most punctuation) is gated as if those were ASCII punctuation.
+_READ_BEYOND_ASCII = re.compile(r"[^\x00-\x7f\W]|[’°" + "".join(
+    chr(c) for c in range(0x80, 0x3001) if chr(c).isspace()) + "]")
+
+
+class _Ascii:
+    """Exact gates for ASCII text, where \\d, \\w and case folding are plain ASCII, or text whose other
+    characters no detector reads: which detectors could match, told by byte classes, substrings and the set of
+    words, instead of a regex scan each."""
+
+    def __init__(self, text: str, low: str) -> None:
+        self.low = low
+        self.classes = text.encode("ascii", "replace").translate(_ASCII_CLASSES)
+        self._runs: list[bytes] | None = None
+
+    @property
+    def runs(self) -> list[bytes]:
+        if self._runs is None:
+            self._runs = self.low.encode("ascii", "replace").translate(_ASCII_WORDS).split()
+        return self._runs
+
+    def street(self) -> bool:
+        """Whether _STREET_HINT matches: a street word alone, "strasse" or "str.", a word ending in "weg"..."""
+        low = self.low
+        return (not _STREET_RUNS.isdisjoint(self.runs) or "strasse" in low or "str." in low
+                or any(map((b" ".join(self.runs) + b" ").__contains__, _STREET_ENDINGS))
+                or ("c/" in low and _SLASHED_C.search(low) is not None))
+
+    def handle(self) -> bool:
+        """Whether _HANDLE could match: a platform's name, or "#" and four digits."""
+        return b"#0000" in self.classes or not _PLATFORM_RUNS.isdisjoint(self.runs)
+
+
 def detect(text: str, language: str = "en", tokens: Iterable[str] | None = None) -> list[Found]:
     """Each detector runs only when a cheap test says it could match: most messages have no digit, no @ and no
-    platform name, and need none. `tokens` (the normalised words, if the caller has them) spare a scan."""
-    has_digit = _DIGIT.search(text) is not None
-    has_at = "@" in text
+    platform name, and need none. `tokens` (the normalised words, if the caller has them) spare a scan. On ASCII
+    text (or text whose other characters are emoji and such) the tests are sharper still (`_Ascii`), and exact:
+    they skip a detector only when it cannot match."""
     low = text.lower()
-    platform = bool(_PLATFORM_NAMES.intersection(tokens if tokens is not None else re.findall(r"\w+", low)))
-    found = _phones(text, language) if has_digit else []
+    plain = _Ascii(text, low) if text.isascii() or not _READ_BEYOND_ASCII.search(text) else None
+    has_digit = b"0" in plain.classes if plain else _DIGIT.search(text) is not None
+    has_at = "@" in text
+    platform = not _PLATFORM_NAMES.isdisjoint(tokens if tokens is not None else re.findall(r"\w+", low))
+    found = _phones(text, language) if has_digit and (not plain or plain.classes.count(b"0") >= 7) else []
     if (has_at and _EMAIL_HINT.search(text)) or (("(" in text or "[" in text) and _AT_WORD.search(low)):
         found.extend(Found("email_address", m.start(), m.end()) for m in _EMAIL.finditer(text))
-    if has_digit and _STREET_HINT.search(low):
+    if has_digit and (plain.street() if plain else _STREET_HINT.search(low)):
         found.extend(Found("street_address", m.start(), m.end()) for m in _STREET.finditer(text))
-    if any(word in low for word in _MAP_WORDS) or (has_digit and "." in text):
+    maps = False
+    for word in _MAP_WORDS:
+        if word in low:
+            maps = True
+            break
+    if maps or (has_digit and "." in text and (not plain or b"0.0000" in plain.classes)):  # map words or coordinates
         found.extend(Found("live_location", m.start(), m.end()) for m in _LOCATION.finditer(text))
     handles = []
     if has_at:
         handles.extend(_MENTION.finditer(text))
-    if platform or "#" in text:
+    if platform or ("#" in text and (not plain or plain.handle())):
         handles.extend(_HANDLE.finditer(text))
     for m in handles:
         if not any(f.start <= m.start() < f.end for f in found):  # the "@" of an email is not a handle
