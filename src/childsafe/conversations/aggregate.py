@@ -40,13 +40,17 @@ def add_message(state: dict[str, Any], author: str, hits: list[Hit], hostility: 
     """Fold one message's evidence into the state; returns the message's index in the conversation."""
     index = state["messages"]
     state["messages"] = index + 1
-    entry = state["authors"].setdefault(author, {"signals": {}, "hostile": []})
-    strongest: dict[str, float] = {}
-    for hit in hits:  # a signal counts once per message, however many phrases show it
-        strongest[hit.signal] = max(strongest.get(hit.signal, 0.0), hit.confidence)
-    for signal, confidence in strongest.items():
-        count, best, first = entry["signals"].get(signal, (0, 0.0, index))
-        entry["signals"][signal] = [count + 1, round(max(best, confidence), 3), first]
+    entry = state["authors"].get(author)
+    if entry is None:
+        entry = state["authors"][author] = {"signals": {}, "hostile": []}
+    if hits:
+        strongest: dict[str, float] = {}
+        for hit in hits:  # a signal counts once per message, however many phrases show it
+            strongest[hit.signal] = max(strongest.get(hit.signal, 0.0), hit.confidence)
+        signals = entry["signals"]
+        for signal, confidence in strongest.items():
+            count, best, first = signals.get(signal, (0, 0.0, index))
+            signals[signal] = [count + 1, round(max(best, confidence), 3), first]
     if hostility > 0.5:
         entry["hostile"] = sorted([*entry["hostile"], round(hostility, 3)], reverse=True)[:REPEATS]
     return index
@@ -87,41 +91,70 @@ def grooming(state: dict[str, Any], author: str) -> tuple[float, list[tuple[str,
 
 
 def scores(state: dict[str, Any]) -> tuple[dict[str, float], dict[str, list[dict[str, Any]]]]:
-    """Each label's conversation score, and what it rests on (signal, author, contribution)."""
+    """Each label's conversation score, and what it rests on (signal, author, contribution). The same sums as
+    `grooming` and `_evidence` per label, with each author's signals read once for all labels."""
     result = dict.fromkeys(LABELS, 0.0)
     why: dict[str, list[dict[str, Any]]] = {label: [] for label in LABELS}
-    for author, entry in state["authors"].items():
-        score, evidence = grooming(state, author)
+    authors = state["authors"]
+    evidence = {author: _evidence_by_label(entry["signals"]) for author, entry in authors.items()}
+    for author in authors:
+        own = evidence[author][_GROOMING]
+        context = child_context(state, author)
+        score = _noisy_or([e for _, e in own]) * (CONTEXT_FLOOR + (1.0 - CONTEXT_FLOOR) * context)
         if score > result["grooming"]:
             result["grooming"] = score
-            why["grooming"] = [{"signal": s, "author": author, "contribution": round(e, 3)} for s, e in evidence]
-            if child_context(state, author) > 0:
+            why["grooming"] = [{"signal": s, "author": author, "contribution": round(e, 3)} for s, e in own]
+            if context > 0:
                 why["grooming"].append({"signal": "child_context", "author": author,
-                                        "contribution": round(child_context(state, author), 3)})
-    for label in LABELS[1:]:
+                                        "contribution": round(context, 3)})
+    for i, label in enumerate(LABELS):
+        if i == _GROOMING:
+            continue
         pooled: list[float] = []
-        for author, entry in state["authors"].items():
-            for name, e in _evidence(entry["signals"], label):
+        for author, entry in authors.items():
+            for name, e in evidence[author][i]:
                 pooled.append(e)
                 why[label].append({"signal": name, "author": author, "contribution": round(e, 3)})
-            if label == "bullying" and entry["hostile"]:
-                pooled.append(_hostile(entry))
+            if i == _BULLYING and entry["hostile"]:
+                hostile = _hostile(entry)
+                pooled.append(hostile)
                 why[label].append({"signal": "hostile_language", "author": author,
-                                   "contribution": round(_hostile(entry), 3)})
+                                   "contribution": round(hostile, 3)})
         result[label] = _noisy_or(pooled)
     return {k: round(v, 3) for k, v in result.items()}, why
 
 
+def _evidence_by_label(signals: dict[str, list[Any]]) -> list[list[tuple[str, float]]]:
+    """`_evidence` for every label at once (grooming counts each signal once: it is breadth, distinct stages)."""
+    out: list[list[tuple[str, float]]] = [[] for _ in LABELS]
+    for name, (count, confidence, _first) in signals.items():
+        for label, weight in _WEIGHTS.get(name, ()):
+            repeats = 1 if label == _GROOMING else REPEATS
+            out[label].append((name, 1.0 - (1.0 - weight * confidence) ** min(count, repeats)))
+    return out
+
+
+# Per signal, (label's place in LABELS, weight) for the labels it weighs on: a message's scores multiply only
+# those (a signal's other labels would multiply by exactly 1).
+_WEIGHTS = {name: tuple((LABELS.index(label), weight) for label, weight in signal.weights.items()
+                        if weight and label in LABELS) for name, signal in SIGNALS.items()}
+_GROOMING, _BULLYING = LABELS.index("grooming"), LABELS.index("bullying")
+
+
 def message_scores(state: dict[str, Any], author: str, hits: list[Hit], hostility: float) -> dict[str, float]:
-    """One message's own scores; grooming is weighed by the child context known so far in the conversation."""
+    """One message's own scores; grooming is weighed by the child context known so far in the conversation.
+    Each label is the noisy-OR of its hits' weighted confidences, in the hits' order."""
     if not hits and hostility <= 0.5:
         return dict.fromkeys(LABELS, 0.0)
+    remaining = [1.0] * len(LABELS)
+    for hit in hits:
+        for label, weight in _WEIGHTS.get(hit.signal, ()):
+            remaining[label] *= 1.0 - max(0.0, min(1.0, weight * hit.confidence))
+    if hostility > 0.5:
+        remaining[_BULLYING] *= 1.0 - max(0.0, min(1.0, SIGNALS["hostile_language"].weights["bullying"] * hostility))
     out = {}
-    for label in LABELS:
-        values = [SIGNALS[h.signal].weights.get(label, 0.0) * h.confidence for h in hits if h.signal in SIGNALS]
-        if label == "bullying" and hostility > 0.5:
-            values.append(SIGNALS["hostile_language"].weights["bullying"] * hostility)
-        score = _noisy_or(values)
+    for label, left in zip(LABELS, remaining, strict=True):
+        score = 1.0 - left
         if label == "grooming" and score:
             score *= CONTEXT_FLOOR + (1.0 - CONTEXT_FLOOR) * child_context(state, author)
         out[label] = round(score, 3) if score else 0.0

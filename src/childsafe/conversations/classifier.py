@@ -22,6 +22,7 @@ DIM_BITS = 18
 
 _HASHES: dict[str, int] = {}
 _HASHES_MAX = 200_000
+_PAIR = 0x9E3779B1  # a bigram's feature: (first word's hash * _PAIR) ^ second word's hash
 
 
 def _hashes(tokens: Sequence[str]) -> list[int]:
@@ -43,7 +44,7 @@ def features(tokens: Sequence[str], mask: int) -> list[int]:
     feature is derived from its two words' hashes, so each word is hashed once."""
     hashes = _hashes(tokens)
     out = [h & mask for h in hashes]
-    out.extend(((a * 0x9E3779B1) ^ b) & mask for a, b in zip(hashes, hashes[1:], strict=False))
+    out.extend(((a * _PAIR) ^ b) & mask for a, b in zip(hashes, hashes[1:], strict=False))
     return out
 
 
@@ -58,13 +59,26 @@ class LinearModel:
     def __post_init__(self) -> None:
         self._mask = (1 << self.dim_bits) - 1
         self._w = self.weights.tolist()  # list indexing beats numpy scalar access for a handful of features
+        self._known: dict[str, tuple[int, float]] = {}  # token -> (its hash, its own weight)
 
     def probability(self, tokens: Sequence[str]) -> float:
+        """The logistic of the bias plus the weights of `features(tokens)`, summed in the same order. A token's
+        hash and weight are remembered, so only the word pairs are hashed here."""
         if not tokens:
             return 0.0
-        w = self._w
-        z = self.bias + sum(w[i] for i in features(tokens, self._mask))
+        get, w, mask = self._known.get, self._w, self._mask
+        known = [get(token) or self._learn(token) for token in tokens]
+        hashes = [h for h, _ in known]
+        z = self.bias + sum([weight for _, weight in known]
+                            + [w[((a * _PAIR) ^ b) & mask] for a, b in zip(hashes, hashes[1:], strict=False)])
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def _learn(self, token: str) -> tuple[int, float]:
+        if len(self._known) >= _HASHES_MAX:
+            self._known.clear()
+        value = zlib.crc32(token.encode())
+        entry = self._known[token] = (value, self._w[value & self._mask])
+        return entry
 
     def save(self, path: Path) -> None:
         np.savez_compressed(path, weights=self.weights.astype(np.float16), bias=np.array([self.bias]),

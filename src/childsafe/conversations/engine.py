@@ -42,7 +42,7 @@ def choose_layers(layers: str | None, default: str, semantic: bool) -> tuple[str
     return tuple(chosen)
 
 
-@dataclass
+@dataclass(slots=True)
 class MessageResult:
     index: int
     author: str | None
@@ -87,6 +87,7 @@ class Engine:
         if not self.layers <= set(LAYERS):
             raise ValueError(f"layers are {', '.join(LAYERS)}")
         self.languages = sorted(set(lexicon.bundled_languages()) | self._extra_languages())
+        self._lexicon_layer, self._detectors_layer = "lexicon" in self.layers, "detectors" in self.layers
         self.hostility = classifier.bundled("bullying", model_dir) if "classifier" in self.layers else None
         self.semantic = None
         if "semantic" in self.layers:  # imported only when used: it needs the `semantic` extra
@@ -109,16 +110,21 @@ class Engine:
     def message_hits(self, text: str, language: str, semantic: list[tuple[str, float]] | None = None
                      ) -> tuple[list[Hit], float]:
         """The evidence in one message, and its hostility (the classifier's probability, if aimed at someone)."""
-        lex = self.lexicon(language)
+        return self._hits(self.lexicon(language), text, language, semantic)
+
+    def _hits(self, lex: lexicon.Lexicon, text: str, language: str, semantic: list[tuple[str, float]] | None
+              ) -> tuple[list[Hit], float]:
         tokens = lex.normaliser.tokens(text)
         hits: list[Hit] = []
-        if "lexicon" in self.layers:
+        if self._lexicon_layer:
             matches = lex.find(tokens)
             if matches:
                 hits = [Hit(m.signal, "lexicon", 1.0, (m.start, m.end), " ".join(tokens[m.start:m.end]))
                         for m in (_longest(matches) if len(matches) > 1 else matches)]
-        if "detectors" in self.layers:
-            hits.extend(Hit(f.signal, "detector", 1.0, (f.start, f.end)) for f in pii.detect(text, language, tokens))
+        if self._detectors_layer:
+            found = pii.detect(text, language, tokens)
+            if found:
+                hits.extend([Hit(f.signal, "detector", 1.0, (f.start, f.end)) for f in found])
         for name, confidence in semantic or ():
             if not any(h.signal == name for h in hits):
                 hits.append(Hit(name, "semantic", confidence))
@@ -139,13 +145,20 @@ class Engine:
             raise lexicon.LexiconError(f"no lexicon for language {language!r}; available: {', '.join(self.languages)}")
         state = state if state is not None else aggregate.new_state()
         semantic = self.semantic.hits(texts) if self.semantic else [None] * len(texts)
+        lex = self.lexicon(language)
         results = []
         for message, text, sem in zip(messages, texts, semantic, strict=True):
             author = message.get("author")
             key = aggregate.NO_AUTHOR if author in (None, "") else (author_key(author) if author_key else str(author))
-            hits, hostility = self.message_hits(text, language, sem)
-            index = aggregate.add_message(state, key, [h for h in hits if h.signal != "hostile_language"], hostility)
-            results.append(MessageResult(index, author, aggregate.message_scores(state, key, hits, 0.0), hits))
+            hits, hostility = self._hits(lex, text, language, sem)
+            if hits:
+                index = aggregate.add_message(state, key, [h for h in hits if h.signal != "hostile_language"],
+                                              hostility)
+                scores = aggregate.message_scores(state, key, hits, 0.0)
+            else:  # most messages: nothing to fold in, and nothing to score
+                index = aggregate.add_message(state, key, hits, hostility)
+                scores = dict.fromkeys(LABELS, 0.0)
+            results.append(MessageResult(index, author, scores, hits))
         labels, why = aggregate.scores(state)
         return ConversationResult(language, max(labels.values()), labels, results, why, state)
 
