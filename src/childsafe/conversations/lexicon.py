@@ -8,6 +8,7 @@ import tomllib
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -170,14 +171,22 @@ class PatternIndex:
         self.by_number: list[Pattern] = []
         self.keys: frozenset[str] = frozenset()
         self.pair_keys: frozenset[tuple[str, str]] = frozenset()
+        self.before_number: set[str] = set()  # tokens paired with a number after them
+        self.after_number: set[str] = set()  # tokens paired with a number before them
+        self.signals: set[str] = set()
         self.count = 0
         self._rank = {signal: i for i, signal in enumerate(LEXICON_SIGNALS)}
 
     def add(self, pattern: Pattern) -> None:
         self.count += 1
+        self.signals.add(pattern.signal)
         if pattern.pairs:
-            for pair in pattern.pairs:
-                self.by_pair.setdefault(pair, []).append(pattern)
+            for first, second in pattern.pairs:
+                self.by_pair.setdefault((first, second), []).append(pattern)
+                if first == NUMBER:
+                    self.after_number.add(second)
+                elif second == NUMBER:
+                    self.before_number.add(first)
             return
         if pattern.keys:
             for key in pattern.keys:
@@ -200,8 +209,7 @@ class PatternIndex:
         for token in present & self.keys:  # set & set walks the smaller one: the message's words
             candidates.update(by_word[token])
         if by_pair:
-            for pair in _pairs(tokens) & self.pair_keys:
-                candidates.update(by_pair[pair])
+            self._pair_candidates(tokens, present, candidates)
         if by_stem:
             for token in present:
                 stems = by_stem.get(token[:3])
@@ -221,6 +229,23 @@ class PatternIndex:
             found.sort(key=lambda m: (m.start, -m.end, rank[m.signal]))
         return found
 
+    def _pair_candidates(self, tokens: list[str], present: set[str], candidates: set[Pattern]) -> None:
+        """The patterns looked up by a pair of adjacent tokens the message has, found in C; pairs with a number
+        are looked for only around the tokens that pair with one."""
+        by_pair = self.by_pair
+        for pair in self.pair_keys.intersection(zip(tokens, tokens[1:])):
+            candidates.update(by_pair[pair])
+        if "".join(tokens).replace(":", "").isalpha():  # no number (tokens are letters, numbers or ":emoji:")
+            return
+        if not self.before_number.isdisjoint(present):
+            for i in compress(range(len(tokens) - 1), map(self.before_number.__contains__, tokens)):
+                if tokens[i + 1].isdigit():
+                    candidates.update(by_pair[tokens[i], NUMBER])
+        if not self.after_number.isdisjoint(present):
+            for i in compress(range(1, len(tokens)), map(self.after_number.__contains__, tokens[1:])):
+                if tokens[i - 1].isdigit():
+                    candidates.update(by_pair[NUMBER, tokens[i]])
+
     @staticmethod
     def _match(pattern: Pattern, tokens: list[str], found: list[Match]) -> None:
         if pattern.whole:
@@ -228,10 +253,12 @@ class PatternIndex:
                 if len(tokens) in _run(pattern.elements, tokens, 0):
                     found.append(Match(pattern.signal, 0, len(tokens)))
             return
-        if pattern.first_prefixes or pattern.first_number:
+        first = pattern.first_words
+        if pattern.first_prefixes:
             starts = [i for i, t in enumerate(tokens) if pattern.can_start(t)]
+        elif pattern.first_number:
+            starts = [i for i, t in enumerate(tokens) if t in first or t.isdigit()]
         else:
-            first = pattern.first_words
             starts = [i for i, t in enumerate(tokens) if t in first]
         for i in starts:
             ends = _run(pattern.elements, tokens, i)
@@ -239,22 +266,7 @@ class PatternIndex:
                 found.append(Match(pattern.signal, i, max(ends)))
 
 
-NUMBER = "#"  # stands for any number in pairs of tokens (no token holds a "#")
-
-
-def _pairs(tokens: list[str]) -> set[tuple[str, str]]:
-    """A message's adjacent tokens, also with NUMBER for a number on either side."""
-    pairs = set(zip(tokens, tokens[1:]))
-    if any(map(str.isdigit, tokens)):
-        for i, token in enumerate(tokens):
-            if token.isdigit():
-                if i:
-                    pairs.add((tokens[i - 1], NUMBER))
-                    if tokens[i - 1].isdigit():
-                        pairs.add((NUMBER, NUMBER))
-                if i + 1 < len(tokens):
-                    pairs.add((NUMBER, tokens[i + 1]))
-    return pairs
+NUMBER = "#"  # stands for any number in a pair of tokens (no token holds a "#")
 
 
 def _ends(elements: Iterable[Element], last: bool) -> set[str] | None:
@@ -264,23 +276,26 @@ def _ends(elements: Iterable[Element], last: bool) -> set[str] | None:
     for element in elements:
         if element.any_max or element.prefixes:
             return None
-        for seq in (*element.words, *element.mixed, *((c,) for c in element.classes)):
-            token = seq[-1] if last else seq[0]
-            out.add(NUMBER if token[0] == "#" else token)
+        out.update(NUMBER if seq[-1 if last else 0][0] == "#" else seq[-1 if last else 0] for seq in _seqs(element))
         if not element.optional:
             return out
     return None
 
 
+def _seqs(element: Element) -> list[tuple[str, ...]]:
+    """What an element can match, as token sequences; a number class is a token of its own ("#num")."""
+    return [*element.words, *element.mixed, *((c,) for c in element.classes)]
+
+
 def _pair_options(elements: tuple[Element, ...]) -> list[frozenset[tuple[str, str]]]:
     """For each mandatory element, the sets of adjacent tokens one of which a match must hold: the element's
-    first two tokens, its first with the token before, or its last with the token after."""
+    first two tokens, its first with the token before, or its last with the token after (NUMBER for a number,
+    but not two numbers)."""
     options = []
     for i, element in enumerate(elements):
         if element.optional or element.any_max or element.prefixes:
             continue
-        seqs = [tuple(NUMBER if t[0] == "#" else t for t in seq)
-                for seq in (*element.words, *element.mixed, *((c,) for c in element.classes))]
+        seqs = [tuple(NUMBER if t[0] == "#" else t for t in seq) for seq in _seqs(element)]
         if all(len(seq) > 1 for seq in seqs):
             options.append(frozenset((seq[0], seq[1]) for seq in seqs))
         before = _ends(reversed(elements[:i]), last=True)
@@ -289,7 +304,7 @@ def _pair_options(elements: tuple[Element, ...]) -> list[frozenset[tuple[str, st
         after = _ends(elements[i + 1:], last=False)
         if after is not None:
             options.append(frozenset((seq[-1], token) for seq in seqs for token in after))
-    return [option for option in options if len(option) <= MAX_PAIRS]
+    return [option for option in options if len(option) <= MAX_PAIRS and (NUMBER, NUMBER) not in option]
 
 
 def _frequency(key: str | tuple[str, str]) -> float:
@@ -405,7 +420,7 @@ class Lexicon:
 
     def find(self, tokens: list[str]) -> list[Match]:
         matches = self.signals.find(tokens)
-        if not matches:
+        if self.exceptions.signals.isdisjoint([m.signal for m in matches]):  # nothing an exception could cancel
             return matches
         vetoes = self.exceptions.find(tokens)
         if vetoes:

@@ -29,6 +29,16 @@ _NUMBER_WORD = re.compile(r"(\d{1,3})(st|nd|rd|th|e|eme|er|re|ere|o|a|te|ten|yo|
 _KEEP_SUFFIX = {"f", "m", "yo", "y", "yr", "yrs", "ans", "an", "anos", "ano", "jahre", "jahr", "j"}
 _DOTTED = re.compile(r"[^\W\d_](?:[._*~+]+[^\W\d_]){2,}")
 _RUNS = re.compile(r"([^\W\d_])\1{2,}")
+
+
+def _collapse(word: str) -> str:
+    """Letters repeated three times or more, once ("pleeease" -> "please"); a function, not the template r"\\1",
+    which the re module would parse again on every call."""
+    return _RUNS.sub(_first_group, word)
+
+
+def _first_group(match: re.Match[str]) -> str:
+    return match.group(1)
 _SPLITTERS = "'’‘`´-–—/\\"
 
 
@@ -80,7 +90,7 @@ _EDGES = re.compile(r"^[^\w$@]+|[^\w]+$")  # punctuation and unknown symbols aro
 def _word(word: str) -> tuple[str, ...]:
     """One whitespace-separated word, lowercased, as tokens: where the per-word work happens, cached."""
     if word.isalpha():
-        return (_RUNS.sub(r"\1", word),) if len(word) > 2 else (word,)
+        return (_collapse(word),) if len(word) > 2 else (word,)
     if word[0] == ":" and word[-1] == ":" and word[1:-1].isalpha():
         return (word,)  # an emoji class
     if word[0] == "@" and len(word) > 3 and re.fullmatch(r"@[\w.]+", word):
@@ -103,7 +113,7 @@ def _word(word: str) -> tuple[str, ...]:
         if fixed.isalpha():
             return _word(fixed)
         return tuple(t for part in re.findall(r"[^\W\d_]+|\d+", fixed) for t in _word(part))
-    return tuple(_RUNS.sub(r"\1", part) for part in _PARTS.findall(core))  # punctuation inside: split there
+    return tuple(_collapse(part) for part in _PARTS.findall(core))  # punctuation inside: split there
 
 
 # What a word turns into: (plain-path tokens, word-path tokens, their single letters, the same two before
@@ -181,9 +191,12 @@ class Normaliser:
                 self._other_script.add(word)
         parts = folded.split()
         found = [self._folded.get(part) or self._learn(part) for part in parts]
-        entry = tuple(tuple(chain.from_iterable(map(itemgetter(i), found))) for i in range(2)) + (
-            sum(e[2] for e in found), sum(e[3] for e in found)) + tuple(
-            tuple(chain.from_iterable(map(itemgetter(i), found))) for i in range(4, 6))
+        if len(found) == 1:
+            entry = found[0]
+        else:  # "don't" is "don t": the parts' entries, joined
+            joined = [tuple(chain.from_iterable(map(itemgetter(i), found))) for i in (0, 1)]
+            entry = (*joined, sum(e[2] for e in found), sum(e[3] for e in found),
+                     *(tuple(chain.from_iterable(map(itemgetter(i), found))) for i in (4, 5)))
         if not self._slow_folded.isdisjoint(parts):
             self._slow_raw.add(word)
         self._raw[word] = entry  # type: ignore[assignment]
@@ -195,7 +208,7 @@ class Normaliser:
         if len(self._folded) >= _WORDS_MAX:
             self._folded.clear()
             self._slow_folded.clear()
-        collapsed = _RUNS.sub(r"\1", word)
+        collapsed = _collapse(word)
         plain = tuple(_PLAIN.findall(collapsed))
         if collapsed.isalpha():
             slow, slow_singles = (collapsed,), int(len(collapsed) == 1)
