@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from childsafe.core.errors import ChildSafeError
 from childsafe.http.templating import render_document
 
 
@@ -15,8 +16,17 @@ class _NoFetching:
         raise ValueError(f"documents do not load outside resources ({url[:40]})")
 
 
+class DocumentsUnavailableError(ChildSafeError):
+    code = "pdf_unavailable"
+    status = 503
+
+
 def render_pdf(template: str, lang: str, context: dict[str, Any]) -> bytes:
-    from weasyprint import HTML  # noqa: PLC0415  (slow to import; only documents need it)
+    try:
+        from weasyprint import HTML  # noqa: PLC0415  (slow to import; only documents need it)
+    except OSError:  # the Pango libraries are missing (scripts/system-deps installs them)
+        raise DocumentsUnavailableError("this server cannot draw PDF files yet: its Pango libraries are missing; "
+                                        "the page itself works") from None
 
     html = render_document(template, lang, context)
     return HTML(string=html, url_fetcher=_NoFetching()).write_pdf()
