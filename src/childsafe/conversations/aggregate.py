@@ -143,19 +143,34 @@ _GROOMING, _BULLYING = LABELS.index("grooming"), LABELS.index("bullying")
 
 def message_scores(state: dict[str, Any], author: str, hits: list[Hit], hostility: float) -> dict[str, float]:
     """One message's own scores; grooming is weighed by the child context known so far in the conversation.
-    Each label is the noisy-OR of its hits' weighted confidences, in the hits' order."""
+    Each label is the noisy-OR of its hits' weighted confidences, in the hits' order; that part depends on the
+    hits' signals and confidences alone, and few combinations occur, so it is remembered."""
     if not hits and hostility <= 0.5:
         return dict.fromkeys(LABELS, 0.0)
+    key = (*[(hit.signal, hit.confidence) for hit in hits], hostility if hostility > 0.5 else 0.0)
+    known = _SCORES.get(key)
+    if known is None:
+        if len(_SCORES) >= _SCORES_MAX:
+            _SCORES.clear()
+        known = _SCORES[key] = _noisy_or_by_label(hits, hostility)
+    grooming, scores = known
+    out = dict(scores)
+    if grooming:
+        out["grooming"] = round(grooming * (CONTEXT_FLOOR + (1.0 - CONTEXT_FLOOR) * child_context(state, author)), 3)
+    return out
+
+
+_SCORES: dict[tuple[Any, ...], tuple[float, dict[str, float]]] = {}
+_SCORES_MAX = 4096
+
+
+def _noisy_or_by_label(hits: list[Hit], hostility: float) -> tuple[float, dict[str, float]]:
+    """Grooming before the child context, and every label's rounded score (grooming's still to weigh)."""
     remaining = [1.0] * len(LABELS)
     for hit in hits:
         for label, weight in _WEIGHTS.get(hit.signal, ()):
             remaining[label] *= 1.0 - max(0.0, min(1.0, weight * hit.confidence))
     if hostility > 0.5:
         remaining[_BULLYING] *= 1.0 - max(0.0, min(1.0, SIGNALS["hostile_language"].weights["bullying"] * hostility))
-    out = {}
-    for label, left in zip(LABELS, remaining, strict=True):
-        score = 1.0 - left
-        if label == "grooming" and score:
-            score *= CONTEXT_FLOOR + (1.0 - CONTEXT_FLOOR) * child_context(state, author)
-        out[label] = round(score, 3) if score else 0.0
-    return out
+    scores = {label: round(1.0 - left, 3) if 1.0 - left else 0.0 for label, left in zip(LABELS, remaining, strict=True)}
+    return 1.0 - remaining[_GROOMING], scores

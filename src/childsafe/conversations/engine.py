@@ -122,9 +122,9 @@ class Engine:
                 hits = [Hit(m.signal, "lexicon", 1.0, (m.start, m.end), " ".join(tokens[m.start:m.end]))
                         for m in (_longest(matches) if len(matches) > 1 else matches)]
         if self._detectors_layer:
-            found = pii.detect(text, language, tokens)
+            found = pii.spans(text, language, tokens)
             if found:
-                hits.extend([Hit(f.signal, "detector", 1.0, (f.start, f.end)) for f in found])
+                hits.extend([Hit(signal, "detector", 1.0, (start, end)) for signal, start, end in found])
         for name, confidence in semantic or ():
             if not any(h.signal == name for h in hits):
                 hits.append(Hit(name, "semantic", confidence))

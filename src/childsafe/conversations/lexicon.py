@@ -8,7 +8,7 @@ import tomllib
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress
+from itertools import chain, compress
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -165,12 +165,10 @@ class PatternIndex:
     ("send nudes", "you loser"), not on one common word, so most messages have no candidate left to match."""
 
     def __init__(self) -> None:
-        self.by_word: dict[str, list[Pattern]] = {}
-        self.by_pair: dict[tuple[str, str], list[Pattern]] = {}
+        self.by_key: dict[str | tuple[str, str], list[Pattern]] = {}  # a key word or a pair of adjacent tokens
         self.by_stem: dict[str, list[tuple[str, Pattern]]] = {}  # first 3 letters of a prefix
         self.by_number: list[Pattern] = []
-        self.keys: frozenset[str] = frozenset()
-        self.pair_keys: frozenset[tuple[str, str]] = frozenset()
+        self.keys: frozenset[str | tuple[str, str]] = frozenset()
         self.before_number: set[str] = set()  # tokens paired with a number after them
         self.after_number: set[str] = set()  # tokens paired with a number before them
         self.signals: set[str] = set()
@@ -180,20 +178,18 @@ class PatternIndex:
     def add(self, pattern: Pattern) -> None:
         self.count += 1
         self.signals.add(pattern.signal)
-        if pattern.pairs:
-            for first, second in pattern.pairs:
-                self.by_pair.setdefault((first, second), []).append(pattern)
-                if first == NUMBER:
-                    self.after_number.add(second)
-                elif second == NUMBER:
-                    self.before_number.add(first)
-            return
-        if pattern.keys:
-            for key in pattern.keys:
-                self.by_word.setdefault(key, []).append(pattern)
+        for pair in pattern.pairs:
+            self.by_key.setdefault(pair, []).append(pattern)
+            if pair[0] == NUMBER:
+                self.after_number.add(pair[1])
+            elif pair[1] == NUMBER:
+                self.before_number.add(pair[0])
+        for key in pattern.keys if not pattern.pairs else ():
+            self.by_key.setdefault(key, []).append(pattern)
+        if pattern.pairs or pattern.keys:
             return
         for word in pattern.first_words:  # no mandatory literal element: look it up by how it starts
-            self.by_word.setdefault(word, []).append(pattern)
+            self.by_key.setdefault(word, []).append(pattern)
         for prefix in pattern.first_prefixes:
             self.by_stem.setdefault(prefix[:3], []).append((prefix, pattern))
         if pattern.first_number:
@@ -201,15 +197,17 @@ class PatternIndex:
 
     def find(self, tokens: list[str]) -> list[Match]:
         """Every match, ordered by start, longest first, then by signal (a fixed order, whatever the lookups)."""
-        present = set(tokens)
-        by_word, by_pair, by_stem = self.by_word, self.by_pair, self.by_stem
-        if len(self.keys) != len(by_word) or len(self.pair_keys) != len(by_pair):
-            self.keys, self.pair_keys = frozenset(by_word), frozenset(by_pair)
+        by_key, by_stem = self.by_key, self.by_stem
+        if len(self.keys) != len(by_key):
+            self.keys = frozenset(by_key)
         candidates: set[Pattern] = set()
-        for token in present & self.keys:  # set & set walks the smaller one: the message's words
-            candidates.update(by_word[token])
-        if by_pair:
-            self._pair_candidates(tokens, present, candidates)
+        for key in self.keys.intersection(chain(tokens, zip(tokens, tokens[1:]))):  # in C: words and pairs
+            candidates.update(by_key[key])
+        if (self.before_number or self.after_number) and not "".join(tokens).replace(":", "").isalpha():
+            self._number_candidates(tokens, candidates)  # tokens are letters, numbers or ":emoji:"
+        if not (candidates or by_stem or self.by_number):
+            return []
+        present = set(tokens)
         if by_stem:
             for token in present:
                 stems = by_stem.get(token[:3])
@@ -229,22 +227,17 @@ class PatternIndex:
             found.sort(key=lambda m: (m.start, -m.end, rank[m.signal]))
         return found
 
-    def _pair_candidates(self, tokens: list[str], present: set[str], candidates: set[Pattern]) -> None:
-        """The patterns looked up by a pair of adjacent tokens the message has, found in C; pairs with a number
-        are looked for only around the tokens that pair with one."""
-        by_pair = self.by_pair
-        for pair in self.pair_keys.intersection(zip(tokens, tokens[1:])):
-            candidates.update(by_pair[pair])
-        if "".join(tokens).replace(":", "").isalpha():  # no number (tokens are letters, numbers or ":emoji:")
-            return
-        if not self.before_number.isdisjoint(present):
+    def _number_candidates(self, tokens: list[str], candidates: set[Pattern]) -> None:
+        """The patterns looked up by a token and a number beside it, looked for around those tokens only."""
+        by_key = self.by_key
+        if not self.before_number.isdisjoint(tokens):
             for i in compress(range(len(tokens) - 1), map(self.before_number.__contains__, tokens)):
                 if tokens[i + 1].isdigit():
-                    candidates.update(by_pair[tokens[i], NUMBER])
-        if not self.after_number.isdisjoint(present):
+                    candidates.update(by_key[tokens[i], NUMBER])
+        if not self.after_number.isdisjoint(tokens):
             for i in compress(range(1, len(tokens)), map(self.after_number.__contains__, tokens[1:])):
                 if tokens[i - 1].isdigit():
-                    candidates.update(by_pair[NUMBER, tokens[i]])
+                    candidates.update(by_key[NUMBER, tokens[i]])
 
     @staticmethod
     def _match(pattern: Pattern, tokens: list[str], found: list[Match]) -> None:

@@ -64,6 +64,8 @@ def emoji_classes() -> dict[str, str]:
 
 
 _ASCII_SPLITTERS = re.compile(r"['`/\\-]")
+# Three single letters in a row, in tokens joined by spaces (a letter here is wider than isalpha(): a sure test)
+_SPACED = re.compile(r"(?<!\S)[^\W\d_](?: [^\W\d_]){2}(?!\S)")
 _WORDS_MAX = 1 << 16  # words remembered per normaliser (as many as `_word` remembers); forgetting all is cheap
 
 
@@ -158,7 +160,10 @@ class Normaliser:
     def tokens(self, raw: str) -> list[str]:
         entries, path = self._entries(raw)
         if sum(map(_PATH_SINGLES[path], entries)) >= 3:  # perhaps letters spaced out: join them, then expand
-            return self._expand(self._join_spaced(list(chain.from_iterable(map(_PATH_RAW[path], entries)))))
+            words = list(chain.from_iterable(map(_PATH_RAW[path], entries)))
+            joined = self._join_spaced(words)
+            if joined is not words:
+                return self._expand(joined)
         return list(chain.from_iterable(map(_PATH_TOKENS[path], entries)))
 
     def _words(self, raw: str) -> list[str]:
@@ -169,8 +174,9 @@ class Normaliser:
     def _entries(self, raw: str) -> tuple[list[_Entry], int]:
         """The entry of each word of the message, and the path (0 plain, 1 word by word) the message takes."""
         words = raw.split()
-        get = self._raw.get
-        entries = [get(word) or self._learn_raw(word) for word in words]
+        entries = list(map(self._raw.get, words))
+        if None in entries:  # words not seen yet
+            entries = [entry or self._learn_raw(word) for entry, word in zip(entries, words, strict=True)]
         if self._other_script and not self._other_script.isdisjoint(words):
             words = self._fold(raw).split()
             get = self._folded.get
@@ -239,7 +245,10 @@ class Normaliser:
         return _MIXED.sub(lambda m: m.group().translate(_CONFUSABLES), text)
 
     def _join_spaced(self, words: list[str]) -> list[str]:
-        """Runs of three or more single letters ("s e n d") become words again, unless they are shorthand."""
+        """Runs of three or more single letters ("s e n d") become words again, unless they are shorthand. Without
+        such a run, `words` itself is returned."""
+        if not _SPACED.search(" ".join(words)):
+            return words
         out: list[str] = []
         run: list[str] = []
         for word in [*words, ""]:

@@ -43,14 +43,14 @@ class Found:
     end: int
 
 
-def _phones(text: str, language: str) -> list[Found]:
+def _phones(text: str, language: str) -> list[tuple[str, int, int]]:
     if not _MANY_DIGITS.search(text):
         return []
-    seen: list[Found] = []
+    seen: list[tuple[str, int, int]] = []
     for region in (None, *REGIONS.get(language, ("US",))):
         for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
-            if not any(f.start <= match.start < f.end for f in seen):
-                seen.append(Found("phone_number", match.start, match.end))
+            if not any(start <= match.start < end for _, start, end in seen):
+                seen.append(("phone_number", match.start, match.end))
     return seen
 
 
@@ -122,6 +122,11 @@ def detect(text: str, language: str = "en", tokens: Iterable[str] | None = None)
     platform name, and need none. `tokens` (the normalised words, if the caller has them) spare a scan. On ASCII
     text (or text whose other characters are emoji and such) the tests are sharper still (`_Ascii`), and exact:
     they skip a detector only when it cannot match."""
+    return [Found(*span) for span in spans(text, language, tokens)]
+
+
+def spans(text: str, language: str = "en", tokens: Iterable[str] | None = None) -> list[tuple[str, int, int]]:
+    """What `detect` finds, as (signal, start, end): the engine's way, without an object for each."""
     low = text.lower()
     plain = _Ascii(text, low) if text.isascii() or not _READ_BEYOND_ASCII.search(text) else None
     has_digit = b"0" in plain.classes if plain else _DIGIT.search(text) is not None
@@ -129,22 +134,21 @@ def detect(text: str, language: str = "en", tokens: Iterable[str] | None = None)
     platform = not _PLATFORM_NAMES.isdisjoint(tokens if tokens is not None else re.findall(r"\w+", low))
     found = _phones(text, language) if has_digit and (not plain or plain.classes.count(b"0") >= 7) else []
     if (has_at and _EMAIL_HINT.search(text)) or (("(" in text or "[" in text) and _AT_WORD.search(low)):
-        found.extend(Found("email_address", m.start(), m.end()) for m in _EMAIL.finditer(text))
+        found.extend([("email_address", m.start(), m.end()) for m in _EMAIL.finditer(text)])
     if has_digit and (plain.street() if plain else _STREET_HINT.search(low)):
-        found.extend(Found("street_address", m.start(), m.end()) for m in _STREET.finditer(text))
+        found.extend([("street_address", m.start(), m.end()) for m in _STREET.finditer(text)])
     maps = False
     for word in _MAP_WORDS:
         if word in low:
             maps = True
             break
     if maps or (has_digit and "." in text and (not plain or b"0.0000" in plain.classes)):  # map words or coordinates
-        found.extend(Found("live_location", m.start(), m.end()) for m in _LOCATION.finditer(text))
-    handles = []
-    if has_at:
-        handles.extend(_MENTION.finditer(text))
+        found.extend([("live_location", m.start(), m.end()) for m in _LOCATION.finditer(text)])
+    handles = list(_MENTION.finditer(text)) if has_at else []
     if platform or ("#" in text and (not plain or plain.handle())):
         handles.extend(_HANDLE.finditer(text))
     for m in handles:
-        if not any(f.start <= m.start() < f.end for f in found):  # the "@" of an email is not a handle
-            found.append(Found("social_handle", m.start(), m.end()))
+        at = m.start()
+        if not found or not any(start <= at < end for _, start, end in found):  # the "@" of an email is no handle
+            found.append(("social_handle", at, m.end()))
     return found
