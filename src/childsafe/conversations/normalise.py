@@ -8,9 +8,9 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from importlib import resources
 from itertools import chain
 from operator import itemgetter
-from importlib import resources
 
 # Letters from other scripts that look like Latin ones; applied only inside words that mix scripts, so Russian or
 # Greek text stays itself. After Unicode's confusables list (UTS #39), reduced to the lowercase letters that matter.
@@ -29,6 +29,7 @@ _NUMBER_WORD = re.compile(r"(\d{1,3})(st|nd|rd|th|e|eme|er|re|ere|o|a|te|ten|yo|
 _KEEP_SUFFIX = {"f", "m", "yo", "y", "yr", "yrs", "ans", "an", "anos", "ano", "jahre", "jahr", "j"}
 _DOTTED = re.compile(r"[^\W\d_](?:[._*~+]+[^\W\d_]){2,}")
 _RUNS = re.compile(r"([^\W\d_])\1{2,}")
+_SPLITTERS = "'’‘`´-–—/\\"
 
 
 def _collapse(word: str) -> str:
@@ -39,7 +40,6 @@ def _collapse(word: str) -> str:
 
 def _first_group(match: re.Match[str]) -> str:
     return match.group(1)
-_SPLITTERS = "'’‘`´-–—/\\"
 
 
 def _accent_table() -> dict[int, str]:
@@ -119,11 +119,13 @@ def _word(word: str) -> tuple[str, ...]:
 
 
 # What a word turns into: (plain-path tokens, word-path tokens, their single letters, the same two before
-# abbreviations are expanded). A message takes the word path if any of its words needs it (`_SLOW`), else the plain
-# one, so a word keeps both; most keep one tuple twice.
-_Entry = tuple[tuple[str, ...], tuple[str, ...], int, int, tuple[str, ...], tuple[str, ...]]
+# abbreviations are expanded, whether it puts its message on the word path (`_SLOW`), whether it has letters of
+# another script). A message takes the word path if any of its words needs it, else the plain one, so a word keeps
+# both; most keep one tuple twice. The flags travel with the entry, so forgetting words never loses them.
+_Entry = tuple[tuple[str, ...], tuple[str, ...], int, int, tuple[str, ...], tuple[str, ...], bool, bool]
 _PATH_TOKENS, _PATH_SINGLES, _PATH_RAW = (itemgetter(0), itemgetter(1)), (itemgetter(2), itemgetter(3)), \
     (itemgetter(4), itemgetter(5))
+_SLOW_WORD, _OTHER_SCRIPT_WORD = itemgetter(6), itemgetter(7)
 
 
 class Normaliser:
@@ -142,10 +144,7 @@ class Normaliser:
         self.vocabulary = frozenset(vocabulary)
         self._table = _base_table()
         self._folded: dict[str, _Entry] = {}  # folded word -> entry
-        self._slow_folded: set[str] = set()  # folded words that put a message on the word path
         self._raw: dict[str, _Entry] = {}  # word as written -> its folded words' entries, joined
-        self._slow_raw: set[str] = set()
-        self._other_script: set[str] = set()  # words as written that need the whole text folded at once
 
     def _fold(self, raw: str) -> str:
         if raw.isascii():
@@ -177,34 +176,28 @@ class Normaliser:
         entries = list(map(self._raw.get, words))
         if None in entries:  # words not seen yet
             entries = [entry or self._learn_raw(word) for entry, word in zip(entries, words, strict=True)]
-        if self._other_script and not self._other_script.isdisjoint(words):
-            words = self._fold(raw).split()
+        if any(map(_OTHER_SCRIPT_WORD, entries)):  # look-alike letters: fold the whole text at once
             get = self._folded.get
-            entries = [get(word) or self._learn(word) for word in words]
-            return entries, int(not self._slow_folded.isdisjoint(words))
-        return entries, int(not self._slow_raw.isdisjoint(words))
+            entries = [get(word) or self._learn(word) for word in self._fold(raw).split()]
+        return entries, int(any(map(_SLOW_WORD, entries)))
 
     def _learn_raw(self, word: str) -> _Entry:
         if len(self._raw) >= _WORDS_MAX:
             self._raw.clear()
-            self._slow_raw.clear()
-            self._other_script.clear()
         if word.isascii():
             folded = _ASCII_SPLITTERS.sub(" ", word.lower())
         else:
             folded = unicodedata.normalize("NFKC", word).casefold().translate(self._table)
-            if _OTHER_SCRIPT.search(folded):
-                self._other_script.add(word)
-        parts = folded.split()
-        found = [self._folded.get(part) or self._learn(part) for part in parts]
+        found = [self._folded.get(part) or self._learn(part) for part in folded.split()]
         if len(found) == 1:
             entry = found[0]
         else:  # "don't" is "don t": the parts' entries, joined
             joined = [tuple(chain.from_iterable(map(itemgetter(i), found))) for i in (0, 1)]
             entry = (*joined, sum(e[2] for e in found), sum(e[3] for e in found),
-                     *(tuple(chain.from_iterable(map(itemgetter(i), found))) for i in (4, 5)))
-        if not self._slow_folded.isdisjoint(parts):
-            self._slow_raw.add(word)
+                     *(tuple(chain.from_iterable(map(itemgetter(i), found))) for i in (4, 5)),
+                     any(e[6] for e in found), False)
+        if not word.isascii() and _OTHER_SCRIPT.search(folded):
+            entry = (*entry[:7], True)
         self._raw[word] = entry  # type: ignore[assignment]
         return entry  # type: ignore[return-value]
 
@@ -213,7 +206,6 @@ class Normaliser:
         handles, dots and censoring (`_word`)."""
         if len(self._folded) >= _WORDS_MAX:
             self._folded.clear()
-            self._slow_folded.clear()
         collapsed = _collapse(word)
         plain = tuple(_PLAIN.findall(collapsed))
         if collapsed.isalpha():
@@ -223,11 +215,10 @@ class Normaliser:
             slow_singles = int(len(slow) == 1 and len(slow[0]) == 1)
         if slow == plain:
             slow = plain
-        if _SLOW.search(word):
-            self._slow_folded.add(word)
         plain_tokens = tuple(self._expand(plain))
         slow_tokens = plain_tokens if slow is plain else tuple(self._expand(slow))
-        entry = (plain_tokens, slow_tokens, sum(len(t) == 1 for t in plain), slow_singles, plain, slow)
+        entry = (plain_tokens, slow_tokens, sum(len(t) == 1 for t in plain), slow_singles, plain, slow,
+                 _SLOW.search(word) is not None, False)
         self._folded[word] = entry
         return entry
 
