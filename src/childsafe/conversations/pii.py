@@ -47,7 +47,9 @@ def _phones(text: str, language: str) -> list[tuple[str, int, int]]:
     if not _MANY_DIGITS.search(text):
         return []
     seen: list[tuple[str, int, int]] = []
-    for region in (None, *REGIONS.get(language, ("US",))):
+    # Without a default region only "+" numbers parse (phonenumbers' _check_region_for_parsing): no plus sign, no need
+    for region in ((None, *REGIONS.get(language, ("US",))) if "+" in text or "\uff0b" in text
+                   else REGIONS.get(language, ("US",))):
         for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
             if not any(start <= match.start < end for _, start, end in seen):
                 seen.append(("phone_number", match.start, match.end))
