@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from childsafe.core.audit import Actor
 from childsafe.core.clock import Clock, SystemClock
 from childsafe.hashmatch import service, urls, video
 from childsafe.hashmatch.models import Bank, BankSignal, MatchEvent, SignalTombstone
-from childsafe.hashmatch.pdqindex import PdqIndex, build, hex_to_array
+from childsafe.hashmatch.pdqindex import PdqIndex, PdqIndexError, build, hex_to_array
 from childsafe.hashmatch.signals import PDQ_MIN_QUALITY, Hashed, SignalError, registry
 
 
@@ -42,6 +43,8 @@ class QueryResult:
         if self.note:
             out["note"] = self.note
         return out
+
+_log = logging.getLogger(__name__)
 
 
 class Matcher:
@@ -78,7 +81,11 @@ class Matcher:
                 file_id = None
             if file_id != self._file_id:
                 old = self.index
-                self.index = PdqIndex(self.path) if file_id else PdqIndex()
+                try:
+                    self.index = PdqIndex(self.path) if file_id else PdqIndex()
+                except PdqIndexError as error:  # an older version or a damaged file: every signal from the database
+                    _log.warning("%s; matching from the database until a reindex", error)
+                    self.index = PdqIndex()
                 old.close()
                 self._file_id = file_id
                 self._last_signal = self.index.max_id

@@ -5,16 +5,26 @@ differs in at most r bits whenever m * (r + 1) > 31. Probing, in every slot, the
 within r bits finds every hash within 31: recall is exact, not approximate. Two layouts:
     small (layout 0): 16 slots of 16 bits, r = 1 (17 probes a slot); buckets of N / 65,536 hashes
     large (layout 1): 11 slots of 24/23 bits, r = 2 (up to 301 probes a slot); buckets of about N / 2^23
-The large layout trades 448 MB of fixed bucket tables for ~12 times fewer candidates to verify, which pays from
-a few million hashes on; `build` picks it from LARGE_FROM hashes.
+The large layout trades about 117 million buckets (117 MB of one-byte bucket offsets) for ~12 times fewer
+candidates to verify, which pays from a few million hashes on; `build` picks it from LARGE_FROM hashes.
 
-File layout (little endian), version 1:
-    magic b"CSPDQ\\x00\\x00\\x01", count N (uint64), max_id (uint64), layout id (uint64)
-    hashes  uint8[N, 32]          the hashes, big-endian bytes of the 64-hex-digit form
-    ids     uint32[N]             signal id of each hash
-    offsets uint32[sum(2^w + 1)]  per slot s, positions of bucket v are order[s, off_s[v]:off_s[v + 1]]
-    order   uint32[m, N]          positions sorted by the slot's value
-A reader maps the file read-only (shared between processes); writers build a new file and os.replace it.
+File layout (little endian), version 2 (each section padded to a multiple of 8 bytes):
+    header  magic b"CSPDQ\x00\x00\x02", then count N, max_id, layout id and fine width F (1, 2 or 4 bytes),
+            each a uint64
+    hashes  uint8[N, 32]     big-endian bytes of the 64-hex-digit form, sorted by slot 0's value, so slot 0 needs
+                             no order table: its bucket v is hashes[start(0, v):start(0, v + 1)]
+    ids     uint32[N]        signal id of each hash
+    coarse  uint32[...]      per slot, per block of 64 buckets (2^w / 64 blocks), where the block's first bucket
+                             starts
+    fine    uintF[...]       per slot, per block, 65 counts: where each of its buckets starts less the block's start,
+                             then the block's size. start(s, v) = coarse[s][v // 64] + fine[s][v // 64][v % 64],
+                             and bucket v ends at coarse[s][v // 64] + fine[s][v // 64][v % 64 + 1]
+    order   uint32[m - 1, N] for slots 1..m-1, positions sorted by that slot's value: its bucket v is
+                             order[s - 1, start(s, v):start(s, v + 1)]
+Version 1 kept a uint32 for every bucket and an order table for every slot: 127 bytes a hash at 10 million, against
+89 now. (Positions of 3 bytes would save 10 more, but reading them made queries about a fifth slower.) A reader maps the file read-only (shared between processes); writers build a new file and
+os.replace it. A file of another version is refused with PdqIndexError; the matcher then serves from the database
+until `childsafe banks reindex` writes a current one.
 """
 
 from __future__ import annotations
@@ -31,8 +41,10 @@ from pathlib import Path
 
 import numpy as np
 
-MAGIC = b"CSPDQ\x00\x00\x01"
-HEADER = struct.Struct("<8sQQQ")
+MAGIC = b"CSPDQ\x00\x00\x02"
+HEADER = struct.Struct("<8sQQQQ")
+BLOCK_BITS = 6
+BLOCK = 1 << BLOCK_BITS  # buckets per coarse offset
 LARGE_FROM = 2_000_000
 SEGMENT_AT = 4096  # live additions are scanned by brute force up to this many, then given their own tables
 
@@ -51,13 +63,23 @@ class Layout:
         return tuple(itertools.accumulate((0, *self.widths[:-1])))
 
     @cached_property
-    def bases(self) -> np.ndarray:
-        """Where each slot's offset table starts in the flat offsets array."""
-        return np.array(list(itertools.accumulate((0, *[(1 << w) + 1 for w in self.widths[:-1]]))), dtype=np.int64)
+    def blocks(self) -> tuple[int, ...]:
+        """Blocks of BLOCK buckets in each slot."""
+        return tuple((1 << w) >> BLOCK_BITS for w in self.widths)
 
     @cached_property
-    def offsets_size(self) -> int:
-        return sum((1 << w) + 1 for w in self.widths)
+    def coarse_bases(self) -> np.ndarray:
+        """Where each slot's block starts begin in the flat coarse array."""
+        return np.array(list(itertools.accumulate((0, *self.blocks[:-1]))), dtype=np.int64)
+
+    @cached_property
+    def fine_bases(self) -> np.ndarray:
+        """Where each slot's in-block offsets begin in the flat fine array (BLOCK + 1 a block)."""
+        return self.coarse_bases * (BLOCK + 1)
+
+    @cached_property
+    def coarse_size(self) -> int:
+        return sum(self.blocks)
 
     @cached_property
     def probes(self) -> tuple[np.ndarray, np.ndarray]:
@@ -69,6 +91,32 @@ class Layout:
                     slots.append(s)
                     masks.append(sum(1 << b for b in bits))
         return np.array(slots, dtype=np.int64), np.array(masks, dtype=np.int64)
+
+    @cached_property
+    def probe_bases(self) -> tuple[np.ndarray, np.ndarray]:
+        """For each probe, where its slot's fine and coarse offsets start."""
+        slots = self.probes[0]
+        return self.fine_bases[slots], self.coarse_bases[slots]
+
+    @cached_property
+    def slot0_probes(self) -> int:
+        return int(np.count_nonzero(self.probes[0] == 0))
+
+    @cached_property
+    def probe_tables(self) -> np.ndarray:
+        """For each probe, which order table it reads, counted from slot 1 (slot 0's probes read none)."""
+        return np.maximum(self.probes[0] - 1, 0)
+
+    @cached_property
+    def shifts(self) -> tuple[tuple[int, int], ...]:
+        """(shift, mask) of each slot in the hash read as one 256-bit integer."""
+        return tuple((256 - start - width, (1 << width) - 1) for start, width in zip(self.starts, self.widths,
+                                                                                    strict=True))
+
+    def query_values(self, query: np.ndarray) -> np.ndarray:
+        """`slot_values` of one hash, without the array machinery one row does not need."""
+        number = int.from_bytes(query.tobytes(), "big")
+        return np.array([(number >> shift) & mask for shift, mask in self.shifts], dtype=np.int64)
 
 
 LAYOUTS = {0: Layout((16,) * 16, 1), 1: Layout((24, 24, 24) + (23,) * 8, 2)}
@@ -101,18 +149,44 @@ def slot_values(hashes: np.ndarray, layout: Layout) -> np.ndarray:
     return out
 
 
-def _tables(hashes: np.ndarray, layout: Layout) -> tuple[np.ndarray, np.ndarray]:
-    """(flat offsets, order (m, n)): the bucket tables of every slot."""
+@dataclass
+class _Tables:
+    """A set of hashes with the bucket tables of every slot, ready to probe (see the module's file layout)."""
+
+    hashes: np.ndarray  # (n, 32) uint8, sorted by slot 0's value
+    ids: np.ndarray  # (n,) uint32
+    coarse: np.ndarray  # uint32, per slot per block of BLOCK buckets
+    fine: np.ndarray  # uint8/16/32, per slot per bucket
+    order: np.ndarray  # (m - 1, n) uint32
+    layout: Layout
+
+
+def _fine_dtype(largest: int) -> str:
+    return "<u1" if largest <= 0xFF else "<u2" if largest <= 0xFFFF else "<u4"
+
+
+def tables(hashes: np.ndarray, ids: np.ndarray, layout: Layout) -> _Tables:
+    """Sort by slot 0, then the bucket tables of every slot."""
     n = len(hashes)
     values = slot_values(hashes, layout) if n else np.zeros((0, len(layout.widths)), dtype=np.int64)
-    offsets = np.zeros(layout.offsets_size, dtype="<u4")
-    order = np.empty((len(layout.widths), n), dtype="<u4")
+    first = np.argsort(values[:, 0], kind="stable")
+    hashes, ids, values = hashes[first], ids[first], values[first]
+    coarse = np.empty(layout.coarse_size, dtype="<u4")
+    fine = np.zeros(layout.coarse_size * (BLOCK + 1), dtype=np.int64)
     for s, width in enumerate(layout.widths):
-        column = values[:, s]
-        order[s] = np.argsort(column, kind="stable")
-        base = int(layout.bases[s])
-        np.cumsum(np.bincount(column, minlength=1 << width), out=offsets[base + 1: base + (1 << width) + 1])
-    return offsets, order
+        counts = np.bincount(values[:, s], minlength=1 << width).reshape(-1, BLOCK)
+        at, blocks = int(layout.coarse_bases[s]), len(counts)
+        coarse[at: at + blocks] = np.concatenate([[0], np.cumsum(counts.sum(axis=1))[:-1]])
+        np.cumsum(counts, axis=1, out=fine.reshape(-1, BLOCK + 1)[at: at + blocks, 1:])
+    fine_packed = fine.astype(_fine_dtype(int(fine.max()) if len(fine) else 0))
+    order = np.empty((len(layout.widths) - 1, n), dtype="<u4")
+    for s in range(1, len(layout.widths)):
+        order[s - 1] = np.argsort(values[:, s], kind="stable")
+    return _Tables(hashes, ids, coarse, fine_packed, order, layout)
+
+
+def _padded(data: bytes) -> bytes:
+    return data + b"\0" * (-len(data) % 8)
 
 
 def build(path: Path, hashes: np.ndarray, ids: np.ndarray, *, max_id: int | None = None,
@@ -122,18 +196,16 @@ def build(path: Path, hashes: np.ndarray, ids: np.ndarray, *, max_id: int | None
     if len(ids) != n:
         raise ValueError("hashes and ids differ in length")
     layout_id = layout if layout is not None else (1 if n >= LARGE_FROM else 0)
-    hashes = np.ascontiguousarray(hashes, dtype=np.uint8)
-    ids = np.ascontiguousarray(ids, dtype="<u4")
-    offsets, order = _tables(hashes, LAYOUTS[layout_id])
+    built = tables(np.ascontiguousarray(hashes, dtype=np.uint8), np.ascontiguousarray(ids, dtype="<u4"),
+                   LAYOUTS[layout_id])
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(HEADER.pack(MAGIC, n, int(max_id if max_id is not None else (ids.max() if n else 0)), layout_id))
-            out.write(hashes.tobytes())
-            out.write(ids.tobytes())
-            out.write(offsets.tobytes())
-            out.write(order.tobytes())
+            out.write(HEADER.pack(MAGIC, n, int(max_id if max_id is not None else (ids.max() if n else 0)),
+                                  layout_id, built.fine.itemsize))
+            for section in (built.hashes, built.ids, built.coarse, built.fine, built.order):
+                out.write(_padded(np.ascontiguousarray(section).tobytes()))
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, path)
@@ -142,40 +214,50 @@ def build(path: Path, hashes: np.ndarray, ids: np.ndarray, *, max_id: int | None
         raise
 
 
+def _section(size: int) -> int:
+    return size + (-size % 8)
+
+
 class _Segment:
     """Hashes with their bucket tables, mapped from a file or built in memory; searched by probing."""
 
-    def __init__(self, hashes: np.ndarray, ids: np.ndarray, offsets: np.ndarray, order: np.ndarray,
-                 layout: Layout) -> None:
-        self.hashes, self.ids, self.offsets, self.order, self.layout = hashes, ids, offsets, order, layout
-        self.count = len(hashes)
-        self.words = hashes.reshape(-1, 32).view(np.uint64)  # 4 words a hash: fewer, wider XORs to verify
-        self.flat_order = order.reshape(-1)
+    def __init__(self, t: _Tables) -> None:
+        self.hashes, self.ids, self.layout = t.hashes, t.ids, t.layout
+        self.coarse, self.fine = t.coarse, t.fine
+        self.count = len(t.hashes)
+        self.words = t.hashes.reshape(-1, 32).view(np.uint64)  # 4 words a hash: fewer, wider XORs to verify
+        self.order = t.order.reshape(-1)
 
     @classmethod
     def in_memory(cls, hashes: np.ndarray, ids: np.ndarray) -> _Segment:
-        hashes = np.ascontiguousarray(hashes, dtype=np.uint8)
-        offsets, order = _tables(hashes, LAYOUTS[0])
-        return cls(hashes, np.ascontiguousarray(ids, dtype="<u4"), offsets, order, LAYOUTS[0])
+        return cls(tables(np.ascontiguousarray(hashes, dtype=np.uint8), np.ascontiguousarray(ids, dtype="<u4"),
+                          LAYOUTS[0]))
 
     @classmethod
     def empty(cls) -> _Segment:
-        return cls(np.zeros((0, 32), dtype=np.uint8), np.zeros(0, dtype="<u4"), np.zeros(0, dtype="<u4"),
-                   np.zeros((16, 0), dtype="<u4"), LAYOUTS[0])
+        return cls.in_memory(np.zeros((0, 32), dtype=np.uint8), np.zeros(0, dtype="<u4"))
 
     def candidates(self, query: np.ndarray) -> np.ndarray:
-        values = slot_values(query.reshape(1, 32), self.layout)[0]
-        slots, masks = self.layout.probes
-        index = self.layout.bases[slots] + (values[slots] ^ masks)
-        starts = np.take(self.offsets, index).astype(np.int64)
-        lengths = np.take(self.offsets, index + 1).astype(np.int64) - starts
-        total = int(lengths.sum())
+        """Positions of every hash sharing a probed bucket with the query (a position may come more than once)."""
+        layout = self.layout
+        slots, masks = layout.probes
+        fine_bases, coarse_bases = layout.probe_bases
+        buckets = layout.query_values(query)[slots] ^ masks
+        block = buckets >> BLOCK_BITS
+        at_fine = fine_bases + block * (BLOCK + 1) + (buckets & (BLOCK - 1))
+        fine = np.take(self.fine, at_fine).astype(np.int64)
+        starts = np.take(self.coarse, coarse_bases + block) + fine
+        lengths = np.take(self.fine, at_fine + 1) - fine
+        ends = np.cumsum(lengths)
+        total = int(ends[-1])
         if total == 0:
             return np.zeros(0, dtype=np.int64)
-        # gather every probed bucket in one vectorised step: position k of probe j is order[slot_j, start_j + k]
-        base = slots * self.count + starts
-        step = np.repeat(base - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
-        return np.take(self.flat_order, np.arange(total) + step).astype(np.int64)
+        # every probed bucket's entries in one vectorised step: entry k of probe j is at start_j + k in its table;
+        # slot 0's table is the hash order itself, and its probes come first, so its entries are the first ones
+        at = np.arange(total) + np.repeat(starts + layout.probe_tables * self.count - (ends - lengths), lengths)
+        first = int(ends[layout.slot0_probes - 1])
+        at[first:] = np.take(self.order, at[first:])
+        return at
 
     def search(self, query: np.ndarray, threshold: int, found: dict[int, int]) -> None:
         if not self.count:
@@ -206,27 +288,39 @@ class PdqIndex:
 
     def _open(self, path: Path) -> _Segment:
         with open(path, "rb") as handle:
-            self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        if len(self._map) < HEADER.size:
+            self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if os.fstat(handle.fileno()).st_size \
+                else None
+        if self._map is None or len(self._map) < HEADER.size:
             raise PdqIndexError(f"{path} is too short to be a PDQ index")
-        magic, n, max_id, layout_id = HEADER.unpack_from(self._map)
-        if magic != MAGIC or layout_id not in LAYOUTS:
-            raise PdqIndexError(f"{path} is not a ChildSafe PDQ index (or a newer version)")
+        magic, n, max_id, layout_id, fine_width = HEADER.unpack_from(self._map)
+        if magic[:5] != MAGIC[:5]:
+            raise PdqIndexError(f"{path} is not a ChildSafe PDQ index")
+        if magic != MAGIC:
+            raise PdqIndexError(f"{path} is a PDQ index of another version ({magic[-1]}, this code reads "
+                                f"{MAGIC[-1]}): run `childsafe banks reindex`")
+        if layout_id not in LAYOUTS or fine_width not in (1, 2, 4):
+            raise PdqIndexError(f"{path} has a damaged header")
         layout = LAYOUTS[layout_id]
-        slots = len(layout.widths)
-        expected = HEADER.size + n * 32 + n * 4 + layout.offsets_size * 4 + slots * n * 4
-        if len(self._map) != expected:
+        m = len(layout.widths)
+        sizes = (n * 32, n * 4, layout.coarse_size * 4, layout.coarse_size * (BLOCK + 1) * fine_width,
+                 (m - 1) * n * 4)
+        if len(self._map) != HEADER.size + sum(map(_section, sizes)):
             raise PdqIndexError(f"{path} is truncated or damaged")
         at = HEADER.size
+        views = []
+        for size, dtype in zip(sizes, (np.uint8, "<u4", "<u4", f"<u{fine_width}", "<u4"), strict=True):
+            views.append(np.frombuffer(self._map, dtype=dtype, count=size // np.dtype(dtype).itemsize, offset=at))
+            at += _section(size)
+        hashes, ids, coarse, fine, order = views
+        order = order.reshape(m - 1, n)
+        segment = _Segment(_Tables(hashes.reshape(n, 32), ids, coarse, fine, order, layout))
+        blocks = np.array(layout.blocks)
+        last = np.take(coarse, layout.coarse_bases + blocks - 1).astype(np.int64) + np.take(
+            fine, layout.fine_bases + blocks * (BLOCK + 1) - 1)
+        if not np.all(last == n):  # every slot's buckets must hold exactly the N hashes
+            raise PdqIndexError(f"{path} has damaged bucket tables")
         self.count, self.max_id, self.layout_id = n, max_id, layout_id
-        hashes = np.frombuffer(self._map, dtype=np.uint8, count=n * 32, offset=at).reshape(n, 32)
-        at += n * 32
-        ids = np.frombuffer(self._map, dtype="<u4", count=n, offset=at)
-        at += n * 4
-        offsets = np.frombuffer(self._map, dtype="<u4", count=layout.offsets_size, offset=at)
-        at += layout.offsets_size * 4
-        order = np.frombuffer(self._map, dtype="<u4", count=slots * n, offset=at).reshape(slots, n)
-        return _Segment(hashes, ids, offsets, order, layout)
+        return segment
 
     # ---- live changes ---------------------------------------------------------------------------------------
     def add(self, hashes: np.ndarray, ids: np.ndarray) -> None:

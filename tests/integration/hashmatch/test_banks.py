@@ -145,3 +145,20 @@ def test_video_signals_match_re_encoded_copies(database: Database, clock: FixedC
         other = hash_media(video(8))
         assert not next(r for r in matcher.match(session, other, actor=CLI_ACTOR) if r.signal_type == "video_pdq").matches
         assert service.export_signals(session, "videos", "csv").splitlines()[1] == f"video_pdq,{known.value}"
+
+
+def test_an_index_file_of_another_version_falls_back_to_the_database(database: Database, clock: FixedClock,
+                                                                      tmp_path: Path) -> None:
+    matcher = Matcher(tmp_path, clock)
+    with database.unit_of_work() as session:
+        setup_banks(session, clock)
+        matcher.reindex(session)
+        data = bytearray(matcher.path.read_bytes())
+        data[7] = 1  # as written by version 1
+        matcher.path.write_bytes(bytes(data))
+        found = matcher.match(session, parse_query_hashes([("pdq", near(PDQ[1], 12))]), actor=CLI_ACTOR)[0]
+        assert [m["distance"] for m in found.matches] == [12]
+        assert matcher.index.count == 0 and matcher.index.delta_size == 5  # every signal read from the database
+        matcher.reindex(session)
+        matcher.match(session, parse_query_hashes([("pdq", PDQ[1])]), actor=CLI_ACTOR)
+        assert matcher.index.count == 5

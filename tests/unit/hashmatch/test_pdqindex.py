@@ -90,6 +90,9 @@ def test_slot_values_follow_the_hex_digits() -> None:
     row = hex_to_array(["abcdef01" + "0" * 56])
     assert slot_values(row, LAYOUTS[0])[0, :2].tolist() == [0xABCD, 0xEF01]
     assert slot_values(row, LAYOUTS[1])[0, 0] == 0xABCDEF
+    rows = RNG.integers(0, 256, size=(50, 32), dtype=np.uint8)
+    for layout in LAYOUTS.values():  # one query's values, the quick way, are the same
+        assert all(layout.query_values(r).tolist() == v.tolist() for r, v in zip(rows, slot_values(rows, layout)))
 
 
 def test_many_small_feeds_stay_few_segments_and_exact() -> None:
@@ -100,3 +103,27 @@ def test_many_small_feeds_stay_few_segments_and_exact() -> None:
     assert len(index._segments) <= 4  # noqa: SLF001  (merged, not one per feed)
     for i in range(0, 40_000, 997):
         assert dict(index.search(array_to_hex(flipped(extra[i], 25)))).get(i + 1) == 25
+
+
+def test_crowded_buckets_widen_the_tables_and_stay_exact(tmp_path: Path) -> None:
+    """Thousands of near-copies share slot values: per-bucket offsets no longer fit a byte, and the file says so."""
+    base = RNG.integers(0, 256, size=32, dtype=np.uint8)
+    copies = np.array([flipped(base, 1 + i % 20) for i in range(3000)])
+    hashes = np.concatenate([copies, RNG.integers(0, 256, size=(2000, 32), dtype=np.uint8)])
+    build(tmp_path / "crowded.idx", hashes, np.arange(1, 5001, dtype=np.uint32))
+    assert (tmp_path / "crowded.idx").read_bytes()[32] == 2  # fine offsets of 2 bytes
+    index = PdqIndex(tmp_path / "crowded.idx")
+    truth = np.bitwise_count(np.bitwise_xor(hashes, base)).sum(axis=1)
+    assert sorted(dict(index.search(array_to_hex(base))).items()) == [
+        (i + 1, int(d)) for i, d in enumerate(truth.tolist()) if d <= 31]
+
+
+def test_file_and_memory_tables_find_the_same(data: tuple[Path, np.ndarray]) -> None:
+    from childsafe.hashmatch.pdqindex import _Segment
+
+    path, hashes = data
+    mapped, memory = PdqIndex(path), PdqIndex()
+    memory._main = _Segment.in_memory(hashes, np.arange(1, len(hashes) + 1, dtype=np.uint32))  # noqa: SLF001
+    for i in range(0, 20_000, 1999):
+        query = array_to_hex(flipped(hashes[i], 30))
+        assert mapped.search(query) == memory.search(query) != []
