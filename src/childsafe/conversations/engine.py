@@ -27,6 +27,12 @@ _MARKERS = {
     "fr": {"je", "tu", "le", "la", "les", "est", "et", "pas", "que", "t", "j", "c", "des", "un", "une", "moi", "ca"},
     "es": {"que", "el", "la", "los", "y", "es", "no", "de", "tu", "yo", "me", "un", "una", "por", "con", "estas"},
     "de": {"ich", "du", "der", "die", "das", "und", "ist", "nicht", "ein", "eine", "mit", "bist", "hast", "mich"},
+    "it": {"che", "il", "non", "sono", "sei", "hai", "ciao", "anche", "perché", "perche", "cosa", "io", "gli", "della",
+           "questo", "ho", "ma", "sto", "tipo", "allora"},
+    "pt": {"você", "voce", "vc", "não", "nao", "eu", "uma", "com", "está", "tá", "meu", "minha", "isso", "tudo",
+           "oi", "obrigado", "obrigada", "também", "tambem", "né"},
+    "ru": {"я", "ты", "не", "что", "как", "привет", "это", "ну", "да", "нет", "мне", "тебе", "меня", "тебя", "и", "в",
+           "на", "так", "уже", "щас", "че", "чё"},
 }
 
 

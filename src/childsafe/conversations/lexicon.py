@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from childsafe.conversations.normalise import Normaliser
+from childsafe.conversations.normalise import CYRILLIC_LANGUAGES, Normaliser
 from childsafe.conversations.signals import LEXICON_SIGNALS
 
 MAX_ELEMENTS = 8
@@ -430,7 +430,8 @@ def parse(text: str, where: str = "lexicon") -> Lexicon:
     language = data.get("language")
     if not isinstance(language, str) or not re.fullmatch(r"[a-z]{2,3}", language):
         raise LexiconError(f"{where}: 'language' must be a two- or three-letter code")
-    plain = Normaliser()
+    cyrillic = language in CYRILLIC_LANGUAGES
+    plain = Normaliser(cyrillic=cyrillic)
     abbreviations = {}
     for key, value in (data.get("abbreviations") or {}).items():
         if not isinstance(value, str):
@@ -447,7 +448,7 @@ def parse(text: str, where: str = "lexicon") -> Lexicon:
         sections[name] = section
     vocabulary = {t for patterns in sections["signals"].values() for p in patterns
                   for t in re.findall(r"[^\W\d_]{2,}", plain.text(re.sub(r"[()\[\]|*#]", " ", p)))}
-    normaliser = Normaliser(abbreviations, vocabulary)
+    normaliser = Normaliser(abbreviations, vocabulary, cyrillic=cyrillic)
     tries = {}
     for name, section in sections.items():
         index = PatternIndex()

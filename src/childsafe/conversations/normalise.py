@@ -19,6 +19,11 @@ _CONFUSABLES = str.maketrans({
     "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ɡ": "g", "һ": "h", "ӏ": "l", "ո": "n", "ս": "u",
     "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x",
     "γ": "y", "η": "n", "ω": "w"})
+# For languages written in Cyrillic the other way round: Latin look-alikes inside a Cyrillic word become Cyrillic
+# ("сeкс" with a Latin e, "ПPИBET"), after case folding, so only the lowercase forms are listed.
+_TO_CYRILLIC = str.maketrans({"a": "а", "b": "в", "c": "с", "e": "е", "h": "н", "k": "к", "m": "м", "o": "о", "p": "р",
+                              "t": "т", "x": "х", "y": "у"})
+CYRILLIC_LANGUAGES = frozenset({"ru", "uk", "be", "bg", "mk", "sr", "kk", "ky", "tg", "mn"})
 _MIXED = re.compile(r"\w*(?:[a-z][\u0370-\u03ff\u0400-\u052f\u0250-\u02af]|[\u0370-\u03ff\u0400-\u052f\u0250-\u02af][a-z])\w*")
 _OTHER_SCRIPT = re.compile(r"[\u0370-\u03ff\u0400-\u052f\u0250-\u02af]")
 _LATIN = re.compile(r"[a-z]")
@@ -139,8 +144,9 @@ class Normaliser:
     with Greek, Cyrillic or IPA letters."""
 
     def __init__(self, abbreviations: Mapping[str, Iterable[str]] | None = None,
-                 vocabulary: Iterable[str] = ()) -> None:
+                 vocabulary: Iterable[str] = (), *, cyrillic: bool = False) -> None:
         self.abbreviations = {k: tuple(v) for k, v in (abbreviations or {}).items()}
+        self.cyrillic = cyrillic  # the language is written in Cyrillic: mixed words lean that way
         self.vocabulary = frozenset(vocabulary)
         self._table = _base_table()
         self._folded: dict[str, _Entry] = {}  # folded word -> entry
@@ -212,6 +218,8 @@ class Normaliser:
             slow, slow_singles = (collapsed,), int(len(collapsed) == 1)
         else:
             slow = _word(collapsed)
+            if self.cyrillic:  # leetspeak undone in a Cyrillic word ("с3кс") gave it Latin letters
+                slow = tuple(_MIXED.sub(_cyrillic, token) for token in slow)
             slow_singles = int(len(slow) == 1 and len(slow[0]) == 1)
         if slow == plain:
             slow = plain
@@ -226,9 +234,11 @@ class Normaliser:
         expand = self.abbreviations.get
         return [t for token in found for t in expand(token, (token,))]
 
-    @staticmethod
-    def _unconfuse(text: str) -> str:
-        """Look-alike letters become Latin in a mostly Latin text, or inside mixed words of any text."""
+    def _unconfuse(self, text: str) -> str:
+        """Look-alike letters become Latin in a mostly Latin text, or inside mixed words of any text; for a language
+        written in Cyrillic, they become Cyrillic inside mixed words, and Latin words stay Latin."""
+        if self.cyrillic:
+            return _MIXED.sub(_cyrillic, text)
         latin = len(_LATIN.findall(text))
         other = len(_OTHER_SCRIPT.findall(text))
         if latin > other:
@@ -254,6 +264,10 @@ class Normaliser:
             if word:
                 out.append(word)
         return out
+
+
+def _cyrillic(match: re.Match[str]) -> str:
+    return match.group().translate(_TO_CYRILLIC)
 
 
 def segment(joined: str, vocabulary: frozenset[str]) -> list[str]:

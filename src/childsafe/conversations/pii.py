@@ -10,15 +10,17 @@ from dataclasses import dataclass
 import phonenumbers
 
 # Regions tried for numbers written without a country code, by message language; "+..." numbers need none.
-REGIONS = {"en": ("US", "GB"), "fr": ("FR",), "es": ("ES", "MX"), "de": ("DE",)}
+REGIONS = {"en": ("US", "GB"), "fr": ("FR",), "es": ("ES", "MX"), "de": ("DE",), "it": ("IT",), "pt": ("BR", "PT"),
+           "ru": ("RU",)}
 _MANY_DIGITS = re.compile(r"(?:\d[\s\-.()/]{0,2}){7,}")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[\w.+-]{2,}\s*[\[(]\s*(?:at|arobase|arroba)\s*[\])]\s*[\w-]+\s*"
                     r"(?:\.|[\[(]\s*(?:dot|point|punto)\s*[\])])\s*[a-z]{2,}", re.IGNORECASE)
 _PLATFORMS = (r"snap(?:chat)?|sc|insta(?:gram)?|ig|tik\s?tok|tt|discord|telegram|tg|kik|whats\s?app|wa|"
-              r"twitter|x|facebook|fb|roblox|fortnite|psn|xbox|steam|threads|bereal|wechat|line|signal")
+              r"twitter|x|facebook|fb|roblox|fortnite|psn|xbox|steam|threads|bereal|wechat|line|signal|"
+              r"тг|телега|телеграм|инст|инста|инстаграм|вк|вконтакте|дс|дискорд|тикток|снап|снэп|ватсап|вотсап")
 _HANDLE = re.compile(
-    rf"(?:\b(?:{_PLATFORMS})\b\s*(?:name|id|user(?:name)?|pseudo|usuario|nombre)?\s*"
-    r"(?::|=|->|is|es|est|ist|c'?est|c est|lautet)\s*@?[\w.]{3,30})"
+    rf"(?:\b(?:{_PLATFORMS})\b\s*(?:name|id|user(?:name)?|pseudo|usuario|usuário|nombre|nome|utente)?\s*"
+    r"(?::|=|->|is|es|est|ist|c'?est|c est|lautet|è|é)\s*@?[\w.]{3,30})"
     r"|\b[a-z0-9_.]{2,32}#\d{4}\b", re.IGNORECASE)
 _STREET_WORDS = (r"street|st|road|rd|avenue|ave|lane|ln|drive|dr|way|close|court|ct|boulevard|blvd|crescent|"
                  r"terrace|place|pl")
@@ -30,6 +32,19 @@ _STREET = re.compile(
     r"(?:n[º°o]\.?\s*)?\d{1,5}\b"  # calle Mayor 5
     r"|\b[\wäöüß-]*(?:stra(?:ss|ß)e|str\.|weg|platz|allee|gasse|ring|damm)\s+\d{1,4}[a-z]?\b",  # Hauptstraße 5
     re.IGNORECASE)
+# Streets named before their number in Italian, Portuguese and Russian ("via Roma 12", "Rua das Flores, 123",
+# "ул. Ленина, д. 5"); kept apart because "via", "largo" and "rua" mean other things in other languages' chats.
+_STREET_BY_LANGUAGE = {
+    "it": re.compile(r"\b(?:via|viale|piazza|piazzale|corso|vicolo|largo|strada|v\.le|p\.za|p\.zza)\.?\s+"
+                     r"(?:[\w'’-]+,?\s+){1,4}(?:n\.?\s*)?\d{1,4}[a-z]?\b"
+                     r"(?!\s*(?:ore|ora|h|min|minuti|giorni|volte|anni|km|metri|euro|persone)\b)", re.IGNORECASE),
+    "pt": re.compile(r"\b(?:rua|r\.|avenida|av|travessa|tv|pra[çc]a|alameda|al|estrada|rodovia|largo|beco)\.?\s+"
+                     r"(?:[\w'’-]+,?\s+){1,5}(?:n[º°o]?\.?\s*)?\d{1,5}\b"
+                     r"(?!\s*(?:horas?|h|hrs?|min|minutos?|dias?|vezes|anos?|km|metros|reais|pessoas)\b)", re.IGNORECASE),
+    "ru": re.compile(r"(?<!\w)(?:ул|улица|просп|проспект|переулок|бульвар|б-р|шоссе|пл|площадь|наб|"
+                     r"набережная)\.?\s+(?:[\w'’-]+,?\s+){1,4}(?:д\.?\s*|дом\s+)?\d{1,4}"
+                     r"(?!\s*(?:час|часа|часов|мин|минут|дн|дней|раз|лет|год|км|метров|руб)\w*)", re.IGNORECASE),
+}
 _LOCATION = re.compile(
     r"(?:maps\.google\.|google\.[a-z.]+/maps|goo\.gl/maps|maps\.app\.goo\.gl|maps\.apple\.com|waze\.com/|"
     r"what3words\.com/|(?<![/\w])///[a-z]+\.[a-z]+\.[a-z]+|share\.life360)"
@@ -67,7 +82,9 @@ _AT_WORD = re.compile(r"[\[(]\s*(?:at|arobase|arroba)\s*[\])]")
 _MENTION = re.compile(r"@(?<![\w@]@)[a-z0-9_.]{3,30}\b(?!\.\w{2,})", re.IGNORECASE)
 _PLATFORM_NAMES = frozenset({"snap", "snapchat", "sc", "insta", "instagram", "ig", "tiktok", "tt", "discord", "telegram",
                              "tg", "kik", "whatsapp", "wa", "twitter", "x", "facebook", "fb", "roblox", "fortnite", "psn",
-                             "xbox", "steam", "threads", "bereal", "wechat", "line", "signal"})
+                             "xbox", "steam", "threads", "bereal", "wechat", "line", "signal",
+                             "тг", "телега", "телеграм", "инст", "инста", "инстаграм", "вк", "вконтакте", "дс",
+                             "дискорд", "тикток", "снап", "снэп", "ватсап", "вотсап"})
 _MAP_WORDS = ("maps", "goo.gl", "waze", "what3words", "///", "life360")
 
 
@@ -139,6 +156,9 @@ def spans(text: str, language: str = "en", tokens: Iterable[str] | None = None) 
         found.extend([("email_address", m.start(), m.end()) for m in _EMAIL.finditer(text)])
     if has_digit and (plain.street() if plain else _STREET_HINT.search(low)):
         found.extend([("street_address", m.start(), m.end()) for m in _STREET.finditer(text)])
+    named_first = _STREET_BY_LANGUAGE.get(language)
+    if named_first is not None and has_digit:
+        found.extend([("street_address", m.start(), m.end()) for m in named_first.finditer(text)])
     maps = False
     for word in _MAP_WORDS:
         if word in low:

@@ -48,3 +48,16 @@ def test_abbreviation_runs_are_not_spaced_words() -> None:
 def test_segment_prefers_known_words() -> None:
     assert segment("sendmenudes", frozenset({"send", "nudes", "me", "men", "sen"})) == ["send", "me", "nudes"]
     assert segment("xyzzy", frozenset({"send"})) == ["xyzzy"]
+
+
+@pytest.mark.parametrize(("raw", "tokens"), [
+    ("Привет! Сколько тебе лет?", ["привет", "сколько", "тебе", "лет"]),
+    ("сeкс", ["секс"]),  # a Latin e inside a Cyrillic word
+    ("ПPИBET", ["привет"]),  # Latin capitals that look Cyrillic
+    ("с3кс", ["секс"]),  # leetspeak inside a Cyrillic word
+    ("скинь ф0тку", ["скинь", "фотку"]),
+    ("ёлка", ["елка"]),
+    ("privet kak dela", ["privet", "kak", "dela"]),  # transliteration stays Latin
+])
+def test_a_cyrillic_language_folds_mixed_words_to_cyrillic(raw: str, tokens: list[str]) -> None:
+    assert Normaliser(cyrillic=True).tokens(raw) == tokens

@@ -21,6 +21,15 @@ from childsafe.conversations import pii
     ("48.8566, 2.3522", "en", "live_location"),
     ("my snap is lily_2011", "en", "social_handle"),
     ("add @jojo_12", "en", "social_handle"),
+    ("abito in via Garibaldi 12", "it", "street_address"),
+    ("chiamami al 333 123 4567", "it", "phone_number"),
+    ("il mio snap è giuli.08", "it", "social_handle"),
+    ("moro na Rua das Flores, 123", "pt", "street_address"),
+    ("me chama no zap (11) 98765-4321", "pt", "phone_number"),
+    ("meu insta é bia_2011", "pt", "social_handle"),
+    ("я живу на ул. Ленина, д. 5", "ru", "street_address"),
+    ("звони 8 916 123-45-67", "ru", "phone_number"),
+    ("мой инст: lera_2012", "ru", "social_handle"),
 ])
 def test_finds(text: str, language: str, kind: str) -> None:
     assert kind in {f.signal for f in pii.detect(text, language)}
@@ -30,3 +39,11 @@ def test_finds(text: str, language: str, kind: str) -> None:
                                   "the year 2011 was great", "email me later"])
 def test_ordinary_text_has_none(text: str) -> None:
     assert pii.detect(text, "en") == []
+
+
+@pytest.mark.parametrize(("text", "language"), [("sent it via the app 2 times", "en"), ("ho snap e insta", "it"),
+                                                ("ci vediamo alle 5 in piazza", "it"), ("a rua tava cheia 2 horas", "pt"),
+                                                ("ждал на площади 2 часа", "ru"),
+                                                ("пр как дела, я на 2 этаже", "ru")])
+def test_street_words_alone_are_no_address(text: str, language: str) -> None:
+    assert pii.detect(text, language) == []
