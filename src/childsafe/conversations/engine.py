@@ -3,6 +3,7 @@ layer, then conversation aggregation. Pure: no database, no web; the service and
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,16 +26,23 @@ _NONE: frozenset[str] = frozenset()
 _MARKERS = {
     "en": {"the", "you", "and", "is", "are", "what", "my", "me", "it", "to", "do", "i", "im", "u", "your", "this"},
     "fr": {"je", "tu", "le", "la", "les", "est", "et", "pas", "que", "t", "j", "c", "des", "un", "une", "moi", "ca"},
-    "es": {"que", "el", "la", "los", "y", "es", "no", "de", "tu", "yo", "me", "un", "una", "por", "con", "estas"},
+    "es": {"que", "el", "la", "los", "y", "es", "no", "de", "tu", "yo", "me", "un", "una", "por", "con", "estas",
+           "pero", "muy", "eres", "estoy", "tengo", "porque", "hola", "qué", "sí", "ahora", "hoy", "donde", "dónde"},
     "de": {"ich", "du", "der", "die", "das", "und", "ist", "nicht", "ein", "eine", "mit", "bist", "hast", "mich"},
     "it": {"che", "il", "non", "sono", "sei", "hai", "ciao", "anche", "perché", "perche", "cosa", "io", "gli", "della",
            "questo", "ho", "ma", "sto", "tipo", "allora"},
     "pt": {"você", "voce", "vc", "não", "nao", "eu", "uma", "com", "está", "tá", "meu", "minha", "isso", "tudo",
-           "oi", "obrigado", "obrigada", "também", "tambem", "né"},
+           "oi", "obrigado", "obrigada", "também", "tambem", "né", "pra", "tô", "tb", "tbm", "mt", "é", "são", "tens",
+           "teu", "tua", "já", "aí", "lá", "então", "bué", "fixe", "obg", "vlw", "kkk", "muito", "hoje", "agora", "ao", "onde", "sim", "vou", "foi", "tem",
+           "nem", "essa", "esse", "dele", "dela", "ontem", "seu", "sua", "és", "galera", "malta"},
     "ru": {"я", "ты", "не", "что", "как", "привет", "это", "ну", "да", "нет", "мне", "тебе", "меня", "тебя", "и", "в",
            "на", "так", "уже", "щас", "че", "чё"},
 }
 
+
+_WORDS = re.compile(r"\w+")
+# Spellings only one of the languages has: Portuguese nasal vowels and nh/lh, Spanish ñ and opening marks
+_SPELLING = {"pt": re.compile(r"ão|ões|õe|ãe|\wnh[aeiou]|\wlh[aeiou]"), "es": re.compile(r"ñ|¿|¡")}
 
 LAYERS = ("lexicon", "detectors", "classifier", "semantic")
 DEFAULT_LAYERS = ("lexicon", "detectors", "classifier")
@@ -75,10 +83,14 @@ class ConversationResult:
 def detect_language(texts: Iterable[str], available: Sequence[str]) -> str:
     counts: Counter[str] = Counter()
     for text in texts:
-        words = set(text.casefold().replace("'", " ").replace("’", " ").split())
+        folded = text.casefold()
+        words = set(_WORDS.findall(folded))  # "vc?" and "j'ai" count too
         for language, markers in _MARKERS.items():
             if language in available:
                 counts[language] += len(words & markers)
+        for language, spelling in _SPELLING.items():
+            if language in available:
+                counts[language] += len(spelling.findall(folded))
     return counts.most_common(1)[0][0] if counts and counts.most_common(1)[0][1] else (
         "en" if "en" in available else available[0])
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import phonenumbers
 
 # Regions tried for numbers written without a country code, by message language; "+..." numbers need none.
-REGIONS = {"en": ("US", "GB"), "fr": ("FR",), "es": ("ES", "MX"), "de": ("DE",), "it": ("IT",), "pt": ("BR", "PT"),
+REGIONS = {"en": ("US", "GB"), "fr": ("FR",), "es": ("ES", "MX"), "de": ("DE",), "it": ("IT", "CH"), "pt": ("BR", "PT"),
            "ru": ("RU",)}
 _MANY_DIGITS = re.compile(r"(?:\d[\s\-.()/]{0,2}){7,}")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[\w.+-]{2,}\s*[\[(]\s*(?:at|arobase|arroba)\s*[\])]\s*[\w-]+\s*"
@@ -20,7 +20,8 @@ _PLATFORMS = (r"snap(?:chat)?|sc|insta(?:gram)?|ig|tik\s?tok|tt|discord|telegram
               r"тг|телега|телеграм|инст|инста|инстаграм|вк|вконтакте|дс|дискорд|тикток|снап|снэп|ватсап|вотсап")
 _HANDLE = re.compile(
     rf"(?:\b(?:{_PLATFORMS})\b\s*(?:name|id|user(?:name)?|pseudo|usuario|usuário|nombre|nome|utente)?\s*"
-    r"(?::|=|->|is|es|est|ist|c'?est|c est|lautet|è|é)\s*@?[\w.]{3,30})"
+    r"(?:(?::|=|->|is|es|est|ist|c'?est|c est|lautet)\s*@?[\w.]{3,30}"
+    r"|(?:è|é)\s+@?(?=[\w.]{0,29}[\d_.])[\w.]{3,30}))"  # "il mio snap è giuli.08", not "su telegram è più sicuro"
     r"|\b[a-z0-9_.]{2,32}#\d{4}\b", re.IGNORECASE)
 _STREET_WORDS = (r"street|st|road|rd|avenue|ave|lane|ln|drive|dr|way|close|court|ct|boulevard|blvd|crescent|"
                  r"terrace|place|pl")

@@ -35,7 +35,7 @@ def test_finds(text: str, language: str, kind: str) -> None:
     assert kind in {f.signal for f in pii.detect(text, language)}
 
 
-@pytest.mark.parametrize("text", ["i scored 1234567 points", "add me on snap", "see you at 5",
+@pytest.mark.parametrize("text", ["i scored 1234567 points", "add me on snap", "see you at 5", "clichés... you copy",
                                   "the year 2011 was great", "email me later"])
 def test_ordinary_text_has_none(text: str) -> None:
     assert pii.detect(text, "en") == []
