@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import phonenumbers
 
+from childsafe.helplines.dataset import bundled_phone_numbers
+
 # Regions tried for numbers written without a country code, by message language; "+..." numbers need none.
 REGIONS = {"en": ("US", "GB"), "fr": ("FR",), "es": ("ES", "MX"), "de": ("DE",), "it": ("IT", "CH"), "pt": ("BR", "PT"),
            "ru": ("RU",)}
@@ -67,9 +69,14 @@ def _phones(text: str, language: str) -> list[tuple[str, int, int]]:
     for region in ((None, *REGIONS.get(language, ("US",))) if "+" in text or "\uff0b" in text
                    else REGIONS.get(language, ("US",))):
         for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
-            if not any(start <= match.start < end for _, start, end in seen):
-                seen.append(("phone_number", match.start, match.end))
-    return seen
+            if not any(start <= match.start < end for _, start, end in seen):  # a helpline's number is help
+                kind = "helpline" if _is_helpline(match.number) else "phone_number"  # passed on, not personal data
+                seen.append((kind, match.start, match.end))
+    return [found for found in seen if found[0] == "phone_number"]
+
+
+def _is_helpline(number: phonenumbers.PhoneNumber) -> bool:
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) in bundled_phone_numbers()
 
 
 _HINT_WORDS = (f"{_STREET_WORDS}|rue|av|bd|chemin|allée|allee|impasse|quai|route|cours|calle|c/|avenida|avda|plaza|"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import available_timezones
@@ -96,6 +98,32 @@ class HelplineRecord:
 @lru_cache(maxsize=1)
 def _zones() -> frozenset[str]:
     return frozenset(available_timezones())
+
+
+def bundled_raw() -> list[dict[str, Any]]:
+    """The dataset that ships in the package (one JSON file per country, CC0)."""
+    folder = resources.files("childsafe.helplines") / "data" / "helplines"
+    raws: list[dict[str, Any]] = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".json"):
+            raws.extend(json.loads(entry.read_text(encoding="utf-8")))
+    return raws
+
+
+@lru_cache(maxsize=1)
+def bundled_phone_numbers() -> frozenset[str]:
+    """The E.164 form of every phone number in the bundled dataset (short codes have none)."""
+    out = set()
+    for raw in bundled_raw():
+        for contact in raw.get("contacts") or ():
+            if contact.get("channel") in ("phone", "sms", "whatsapp"):
+                try:
+                    e164 = normalise_phone(contact.get("value"), raw.get("country", ""))[1]
+                except ValueError:
+                    continue
+                if e164:
+                    out.add(e164)
+    return frozenset(out)
 
 
 def country_known(code: str) -> bool:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from importlib import resources
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -15,7 +13,7 @@ from childsafe.core import audit
 from childsafe.core.audit import Actor
 from childsafe.core.clock import Clock, SystemClock
 from childsafe.core.errors import InvalidInputError, NotFoundError
-from childsafe.helplines.dataset import (Contact, HelplineRecord, RecordError, Source, validate_all,
+from childsafe.helplines.dataset import (Contact, HelplineRecord, RecordError, Source, bundled_raw, validate_all,
                                          validate_record)
 from childsafe.helplines.emergency import emergency_numbers
 from childsafe.helplines.models import Helpline, HelplineContact
@@ -192,16 +190,6 @@ def import_records(session: Session, raws: list[Any], *, actor: Actor, replace: 
                  {"created": created, "updated": updated, "unchanged": unchanged, "removed": removed,
                   "replace": replace}, clock)
     return summary
-
-
-def bundled_raw() -> list[dict[str, Any]]:
-    """The dataset that ships in the package (one JSON file per country, CC0)."""
-    folder = resources.files("childsafe.helplines") / "data" / "helplines"
-    raws: list[dict[str, Any]] = []
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".json"):
-            raws.extend(json.loads(entry.read_text(encoding="utf-8")))
-    return raws
 
 
 def count(session: Session) -> int:

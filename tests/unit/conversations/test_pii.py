@@ -41,6 +41,16 @@ def test_ordinary_text_has_none(text: str) -> None:
     assert pii.detect(text, "en") == []
 
 
+@pytest.mark.parametrize(("helpline", "private", "language"), [
+    ("you can call childline on 0800 1111", "you can call me on 0800 123 4567", "en"),
+    ("ruf die Nummer gegen Kummer an: 0800 111 0 333", "ruf mich an: 0176 2849 5531", "de"),
+    ("llama al 900 20 20 10, te ayudan", "llámame al 612 34 56 78", "es"),
+])
+def test_a_helplines_number_is_no_personal_data(helpline: str, private: str, language: str) -> None:
+    assert pii.detect(helpline, language) == []
+    assert [f.signal for f in pii.detect(private, language)] == ["phone_number"]
+
+
 @pytest.mark.parametrize(("text", "language"), [("sent it via the app 2 times", "en"), ("ho snap e insta", "it"),
                                                 ("ci vediamo alle 5 in piazza", "it"), ("a rua tava cheia 2 horas", "pt"),
                                                 ("ждал на площади 2 часа", "ru"),
