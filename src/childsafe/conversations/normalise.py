@@ -23,6 +23,8 @@ _CONFUSABLES = str.maketrans({
 # ("сeкс" with a Latin e, "ПPИBET"), after case folding, so only the lowercase forms are listed.
 _TO_CYRILLIC = str.maketrans({"a": "а", "b": "в", "c": "с", "e": "е", "h": "н", "k": "к", "m": "м", "o": "о", "p": "р",
                               "t": "т", "x": "х", "y": "у"})
+# A number with a short Cyrillic ending or label ("13л", "7ом", "кв12"); digits inside a word are leetspeak ("с3кс")
+_CYRILLIC_NUMBER = re.compile(r"(\d{1,4})([а-я]{1,3})|([а-я]{1,3})(\d{1,4})")
 CYRILLIC_LANGUAGES = frozenset({"ru", "uk", "be", "bg", "mk", "sr", "kk", "ky", "tg", "mn"})
 _MIXED = re.compile(r"\w*(?:[a-z][\u0370-\u03ff\u0400-\u052f\u0250-\u02af]|[\u0370-\u03ff\u0400-\u052f\u0250-\u02af][a-z])\w*")
 _OTHER_SCRIPT = re.compile(r"[\u0370-\u03ff\u0400-\u052f\u0250-\u02af]")
@@ -178,6 +180,8 @@ class Normaliser:
 
     def _entries(self, raw: str) -> tuple[list[_Entry], int]:
         """The entry of each word of the message, and the path (0 plain, 1 word by word) the message takes."""
+        if self.cyrillic and "№" in raw:  # the number sign, which NFKC would make "No"
+            raw = raw.replace("№", " номер ")
         words = raw.split()
         entries = list(map(self._raw.get, words))
         if None in entries:  # words not seen yet
@@ -217,8 +221,12 @@ class Normaliser:
         if collapsed.isalpha():
             slow, slow_singles = (collapsed,), int(len(collapsed) == 1)
         else:
-            slow = _word(collapsed)
-            if self.cyrillic:  # leetspeak undone in a Cyrillic word ("с3кс") gave it Latin letters
+            number = _CYRILLIC_NUMBER.fullmatch(_EDGES.sub("", collapsed)) if self.cyrillic else None
+            if number:  # "13л", "7ом", "кв12": a number with its ending or label, not leetspeak
+                slow = tuple(part for part in number.groups() if part)
+            else:
+                slow = _word(collapsed)
+            if self.cyrillic and not number:  # leetspeak undone in a Cyrillic word ("с3кс") gave it Latin letters
                 slow = tuple(_MIXED.sub(_cyrillic, token) for token in slow)
             slow_singles = int(len(slow) == 1 and len(slow[0]) == 1)
         if slow == plain:

@@ -21,7 +21,7 @@ def items(path: Path) -> list[dict]:
 
 
 def test_every_extra_set_has_its_lexicon() -> None:
-    assert {"it", "pt"} <= {p.stem for p in MORE}
+    assert {"it", "pt", "ru"} <= {p.stem for p in MORE}
     assert {p.stem for p in MORE} <= set(lexicon.bundled_languages())
 
 

@@ -58,6 +58,8 @@ def test_segment_prefers_known_words() -> None:
     ("скинь ф0тку", ["скинь", "фотку"]),
     ("ёлка", ["елка"]),
     ("privet kak dela", ["privet", "kak", "dela"]),  # transliteration stays Latin
+    ("мне 13л, я в 7ом классе", ["мне", "13", "л", "я", "в", "7", "ом", "классе"]),  # numbers with endings
+    ("школа №1580, кв12", ["школа", "номер", "1580", "кв", "12"]),
 ])
 def test_a_cyrillic_language_folds_mixed_words_to_cyrillic(raw: str, tokens: list[str]) -> None:
     assert Normaliser(cyrillic=True).tokens(raw) == tokens
