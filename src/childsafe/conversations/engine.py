@@ -106,6 +106,8 @@ class Engine:
             raise ValueError(f"layers are {', '.join(LAYERS)}")
         self.languages = sorted(set(lexicon.bundled_languages()) | self._extra_languages())
         self._lexicon_layer, self._detectors_layer = "lexicon" in self.layers, "detectors" in self.layers
+        if self._detectors_layer:
+            pii.load()
         self.hostility = classifier.bundled("bullying", model_dir) if "classifier" in self.layers else None
         self.semantic = None
         if "semantic" in self.layers:  # imported only when used: it needs the `semantic` extra
