@@ -1,6 +1,7 @@
 """ChildSafe's exact PDQ index against python-threatexchange's PDQIndex and a FAISS flat binary index.
 
-ChildSafe's index (`childsafe.hashmatch.pdqindex`) is multi-index hashing over 16 slots of 16 bits in a
+ChildSafe's index (`childsafe.hashmatch.pdqindex`) is exact multi-index hashing (16 slots of 16 bits, or 11 of 23-24
+bits from 2 million hashes) in a
 memory-mapped file, with live adds in an in-memory delta. Its peers, measured in the same run on the same machine:
 
 * python-threatexchange's `PDQIndex` (`threatexchange.signal_type.pdq.pdq_index`), what Meta's Hasher-Matcher-

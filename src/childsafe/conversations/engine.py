@@ -33,8 +33,9 @@ _MARKERS = {
            "questo", "ho", "ma", "sto", "tipo", "allora"},
     "pt": {"você", "voce", "vc", "não", "nao", "eu", "uma", "com", "está", "tá", "meu", "minha", "isso", "tudo",
            "oi", "obrigado", "obrigada", "também", "tambem", "né", "pra", "tô", "tb", "tbm", "mt", "é", "são", "tens",
-           "teu", "tua", "já", "aí", "lá", "então", "bué", "fixe", "obg", "vlw", "kkk", "muito", "hoje", "agora", "ao", "onde", "sim", "vou", "foi", "tem",
-           "nem", "essa", "esse", "dele", "dela", "ontem", "seu", "sua", "és", "galera", "malta"},
+           "teu", "tua", "já", "aí", "lá", "então", "bué", "fixe", "obg", "vlw", "kkk", "muito", "hoje", "agora", "ao",
+           "onde", "sim", "vou", "foi", "tem", "nem", "essa", "esse", "dele", "dela", "ontem", "seu", "sua", "és",
+           "galera", "malta"},
     "ru": {"я", "ты", "не", "что", "как", "привет", "это", "ну", "да", "нет", "мне", "тебе", "меня", "тебя", "и", "в",
            "на", "так", "уже", "щас", "че", "чё"},
 }

@@ -32,7 +32,8 @@ _LATIN = re.compile(r"[a-z]")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g", "@": "a",
                        "$": "s", "!": "i", "|": "l", "+": "t", "€": "e", "£": "l"})
 # Ages and ordinals written with letters ("13f", "14yo", "8th", "3e", "2º") are numbers, not leetspeak.
-_NUMBER_WORD = re.compile(r"(\d{1,3})(st|nd|rd|th|e|eme|er|re|ere|o|a|te|ten|yo|yrs?|y|f|m|j|ans?|anos?|jahre?|enne|º|ª)")
+_NUMBER_WORD = re.compile(r"(\d{1,3})(st|nd|rd|th|e|eme|er|re|ere|o|a|te|ten|yo|yrs?|y|f|m|j|ans?|anos?|jahre?|enne|"
+                          r"º|ª)")
 _KEEP_SUFFIX = {"f", "m", "yo", "y", "yr", "yrs", "ans", "an", "anos", "ano", "jahre", "jahr", "j"}
 _DOTTED = re.compile(r"[^\W\d_](?:[._*~+]+[^\W\d_]){2,}")
 _RUNS = re.compile(r"([^\W\d_])\1{2,}")

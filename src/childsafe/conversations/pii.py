@@ -43,7 +43,8 @@ _STREET_BY_LANGUAGE = {
                      r"(?!\s*(?:ore|ora|h|min|minuti|giorni|volte|anni|km|metri|euro|persone)\b)", re.IGNORECASE),
     "pt": re.compile(r"\b(?:rua|r\.|avenida|av|travessa|tv|pra[çc]a|alameda|al|estrada|rodovia|largo|beco)\.?\s+"
                      r"(?:[\w'’-]+,?\s+){1,5}(?:n[º°o]?\.?\s*)?\d{1,5}\b"
-                     r"(?!\s*(?:horas?|h|hrs?|min|minutos?|dias?|vezes|anos?|km|metros|reais|pessoas)\b)", re.IGNORECASE),
+                     r"(?!\s*(?:horas?|h|hrs?|min|minutos?|dias?|vezes|anos?|km|metros|reais|pessoas)\b)",
+                     re.IGNORECASE),
     "ru": re.compile(r"(?<!\w)(?:ул|улица|просп|проспект|переулок|бульвар|б-р|шоссе|пл|площадь|наб|"
                      r"набережная)\.?\s+(?:[\w'’-]+,?\s+){1,4}(?:д\.?\s*|дом\s+)?\d{1,4}"
                      r"(?!\s*(?:час|часа|часов|мин|минут|дн|дней|раз|лет|год|км|метров|руб)\w*)", re.IGNORECASE),

@@ -22,8 +22,8 @@ File layout (little endian), version 2 (each section padded to a multiple of 8 b
     order   uint32[m - 1, N] for slots 1..m-1, positions sorted by that slot's value: its bucket v is
                              order[s - 1, start(s, v):start(s, v + 1)]
 Version 1 kept a uint32 for every bucket and an order table for every slot: 127 bytes a hash at 10 million, against
-89 now. (Positions of 3 bytes would save 10 more, but reading them made queries about a fifth slower.) A reader maps the file read-only (shared between processes); writers build a new file and
-os.replace it. A file of another version is refused with PdqIndexError; the matcher then serves from the database
+89 now. (Positions of 3 bytes would save 10 more, but reading them made queries about a fifth slower.)
+A reader maps the file read-only (shared between processes); writers build a new file and os.replace it. A file of another version is refused with PdqIndexError; the matcher then serves from the database
 until `childsafe banks reindex` writes a current one.
 """
 
@@ -185,8 +185,12 @@ def tables(hashes: np.ndarray, ids: np.ndarray, layout: Layout) -> _Tables:
     return _Tables(hashes, ids, coarse, fine_packed, order, layout)
 
 
+def _section(size: int) -> int:
+    return size + (-size % 8)
+
+
 def _padded(data: bytes) -> bytes:
-    return data + b"\0" * (-len(data) % 8)
+    return data + b"\0" * (_section(len(data)) - len(data))
 
 
 def build(path: Path, hashes: np.ndarray, ids: np.ndarray, *, max_id: int | None = None,
@@ -212,10 +216,6 @@ def build(path: Path, hashes: np.ndarray, ids: np.ndarray, *, max_id: int | None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def _section(size: int) -> int:
-    return size + (-size % 8)
 
 
 class _Segment:

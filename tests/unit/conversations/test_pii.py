@@ -52,7 +52,8 @@ def test_a_helplines_number_is_no_personal_data(helpline: str, private: str, lan
 
 
 @pytest.mark.parametrize(("text", "language"), [("sent it via the app 2 times", "en"), ("ho snap e insta", "it"),
-                                                ("ci vediamo alle 5 in piazza", "it"), ("a rua tava cheia 2 horas", "pt"),
+                                                ("ci vediamo alle 5 in piazza", "it"),
+                                                ("a rua tava cheia 2 horas", "pt"),
                                                 ("ждал на площади 2 часа", "ru"),
                                                 ("пр как дела, я на 2 этаже", "ru")])
 def test_street_words_alone_are_no_address(text: str, language: str) -> None:
