@@ -1,8 +1,8 @@
 """ChildSafe's exact PDQ index against python-threatexchange's PDQIndex and a FAISS flat binary index.
 
 ChildSafe's index (`childsafe.hashmatch.pdqindex`) is exact multi-index hashing (16 slots of 16 bits, or 11 of 23-24
-bits from 2 million hashes) in a
-memory-mapped file, with live adds in an in-memory delta. Its peers, measured in the same run on the same machine:
+bits from 2 million hashes) in a memory-mapped file, with live adds in an in-memory delta. Its peers, measured in
+the same run on the same machine:
 
 * python-threatexchange's `PDQIndex` (`threatexchange.signal_type.pdq.pdq_index`), what Meta's Hasher-Matcher-
   Actioner uses: FAISS `IndexBinaryMultiHash` (16 maps of 16 bits, one flip) behind an `IndexBinaryIDMap2`;
