@@ -11,6 +11,14 @@ STATE_VERSION = 1
 NO_AUTHOR = "?"
 CONTEXT_FLOOR = 0.4  # grooming evidence without any sign that a child is involved counts for this much
 REPEATS = 3  # occurrences of one signal that still add evidence
+# The hostility classifier (offensive language, trained on tweets) counts from this probability: between 0.5 and
+# 0.8 it fires mostly on friendly chat typed like a tweet ("u ok? u seemed sad in ur story"). On fresh English chats
+# this raised bullying precision from 0.62 to 0.90 for one miss more; on the held-out set 0.76 -> 0.89, recall equal.
+HOSTILE = 0.8
+ONCE = frozenset({"concern"})  # signals that count once per author, however often they recur
+# Sexual talk or an image request aimed at a child is solicitation, not banter: an author's sexual evidence counts
+# up to this many times over, in proportion to the child context (once more for a confirmed child).
+TOWARDS_CHILD = 1.0
 
 
 class Hit(NamedTuple):
@@ -49,7 +57,7 @@ def add_message(state: dict[str, Any], author: str, hits: list[Hit], hostility: 
         for signal, confidence in strongest.items():
             count, best, first = signals.get(signal, (0, 0.0, index))
             signals[signal] = [count + 1, round(max(best, confidence), 3), first]
-    if hostility > 0.5:
+    if hostility > HOSTILE:
         entry["hostile"] = sorted([*entry["hostile"], round(hostility, 3)], reverse=True)[:REPEATS]
     return index
 
@@ -59,7 +67,7 @@ def _evidence(signals: dict[str, list[Any]], label: str, repeats: int = REPEATS)
     for name, (count, confidence, _first) in signals.items():
         weight = SIGNALS[name].weights.get(label, 0.0) if name in SIGNALS else 0.0
         if weight:
-            out.append((name, 1.0 - (1.0 - weight * confidence) ** min(count, repeats)))
+            out.append((name, 1.0 - (1.0 - weight * confidence) ** min(count, 1 if name in ONCE else repeats)))
     return out
 
 
@@ -110,7 +118,9 @@ def scores(state: dict[str, Any]) -> tuple[dict[str, float], dict[str, list[dict
             continue
         pooled: list[float] = []
         for author, entry in authors.items():
+            towards = 1.0 + TOWARDS_CHILD * child_context(state, author) if i == _SEXUAL and evidence[author][i] else 1.0
             for name, e in evidence[author][i]:
+                e = 1.0 - (1.0 - e) ** towards
                 pooled.append(e)
                 why[label].append({"signal": name, "author": author, "contribution": round(e, 3)})
             if i == _BULLYING and entry["hostile"]:
@@ -127,7 +137,7 @@ def _evidence_by_label(signals: dict[str, list[Any]]) -> list[list[tuple[str, fl
     out: list[list[tuple[str, float]]] = [[] for _ in LABELS]
     for name, (count, confidence, _first) in signals.items():
         for label, weight in _WEIGHTS.get(name, ()):
-            repeats = 1 if label == _GROOMING else REPEATS
+            repeats = 1 if label == _GROOMING or name in ONCE else REPEATS
             out[label].append((name, 1.0 - (1.0 - weight * confidence) ** min(count, repeats)))
     return out
 
@@ -136,16 +146,17 @@ def _evidence_by_label(signals: dict[str, list[Any]]) -> list[list[tuple[str, fl
 # those (a signal's other labels would multiply by exactly 1).
 _WEIGHTS = {name: tuple((LABELS.index(label), weight) for label, weight in signal.weights.items()
                         if weight and label in LABELS) for name, signal in SIGNALS.items()}
-_GROOMING, _BULLYING = LABELS.index("grooming"), LABELS.index("bullying")
+_GROOMING, _SEXUAL, _BULLYING = LABELS.index("grooming"), LABELS.index("sexual"), LABELS.index("bullying")
 
 
 def message_scores(state: dict[str, Any], author: str, hits: list[Hit], hostility: float) -> dict[str, float]:
-    """One message's own scores; grooming is weighed by the child context known so far in the conversation.
+    """One message's own scores; grooming and sexual are weighed by the child context known so far in the
+    conversation.
     Each label is the noisy-OR of its hits' weighted confidences, in the hits' order; that part depends on the
     hits' signals and confidences alone, and few combinations occur, so it is remembered."""
-    if not hits and hostility <= 0.5:
+    if not hits and hostility <= HOSTILE:
         return dict.fromkeys(LABELS, 0.0)
-    key = (*[(hit.signal, hit.confidence) for hit in hits], hostility if hostility > 0.5 else 0.0)
+    key = (*[(hit.signal, hit.confidence) for hit in hits], hostility if hostility > HOSTILE else 0.0)
     known = _SCORES.get(key)
     if known is None:
         if len(_SCORES) >= _SCORES_MAX:
@@ -153,8 +164,12 @@ def message_scores(state: dict[str, Any], author: str, hits: list[Hit], hostilit
         known = _SCORES[key] = _noisy_or_by_label(hits, hostility)
     grooming, scores = known
     out = dict(scores)
-    if grooming:
-        out["grooming"] = round(grooming * (CONTEXT_FLOOR + (1.0 - CONTEXT_FLOOR) * child_context(state, author)), 3)
+    if grooming or out["sexual"]:
+        context = child_context(state, author)
+        if grooming:
+            out["grooming"] = round(grooming * (CONTEXT_FLOOR + (1.0 - CONTEXT_FLOOR) * context), 3)
+        if out["sexual"] and context:
+            out["sexual"] = round(1.0 - (1.0 - out["sexual"]) ** (1.0 + TOWARDS_CHILD * context), 3)
     return out
 
 
@@ -168,7 +183,7 @@ def _noisy_or_by_label(hits: list[Hit], hostility: float) -> tuple[float, dict[s
     for hit in hits:
         for label, weight in _WEIGHTS.get(hit.signal, ()):
             remaining[label] *= 1.0 - max(0.0, min(1.0, weight * hit.confidence))
-    if hostility > 0.5:
+    if hostility > HOSTILE:
         remaining[_BULLYING] *= 1.0 - max(0.0, min(1.0, SIGNALS["hostile_language"].weights["bullying"] * hostility))
     scores = {label: round(1.0 - left, 3) if 1.0 - left else 0.0 for label, left in zip(LABELS, remaining, strict=True)}
     return 1.0 - remaining[_GROOMING], scores

@@ -152,7 +152,7 @@ class Engine:
         hostility = 0.0
         if self.hostility is not None and not SECOND_PERSON.get(language, _NONE).isdisjoint(tokens):
             hostility = self.hostility.probability(tokens)
-            if hostility > 0.5:
+            if hostility > aggregate.HOSTILE:
                 hits.append(Hit("hostile_language", "classifier", round(hostility, 3)))
         return hits, hostility
 

@@ -376,10 +376,13 @@ def compile_pattern(pattern: str, signal: str, normaliser: Normaliser) -> Patter
             elements.append(Element(any_min=1, any_max=1))
         elif item == "**":
             elements.append(Element(optional=True, any_min=1, any_max=3))
+        elif item == "[*]":
+            elements.append(Element(optional=True, any_min=1, any_max=1))
         elif item.startswith("["):
             element = _element(item[1:-1], normaliser, True)
-            if element.words or element.prefixes or element.classes or element.mixed:
-                elements.append(element)
+            if not (element.words or element.prefixes or element.classes or element.mixed):
+                raise LexiconError(f"{pattern!r}: the optional element {item!r} matches nothing after normalisation")
+            elements.append(element)
         elif item.endswith(("?", "+")) and item[:-1].endswith(")"):
             raise LexiconError(f"{pattern!r}: {item!r}: write an optional element as [a|b], not (a|b)?")
         else:

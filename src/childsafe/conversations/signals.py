@@ -48,6 +48,11 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
     _s("self_harm", self_harm=0.75),
     _s("suicidal", self_harm=0.8),
     _s("hopelessness", self_harm=0.4),
+    # Someone answering as people answer a friend in crisis ("are you safe right now?", "please don't hurt yourself",
+    # "call 988"): a child who hints at self-harm ("i did it again. u know. my arm") is often understood only by the
+    # reply. It counts once per author and cannot flag a chat alone (a counsellor's check-in is no crisis), but it
+    # lifts the writer's own weak signs (a hopelessness hit with it reaches 0.58).
+    _s("concern", self_harm=0.3),
     _s("personal_info_request", "risk_assessment", grooming=0.2, personal_info=0.55),
     _s("personal_info_share", personal_info=0.6),
     # Found by detectors rather than lexicons (pii.py) or by the trained classifier (classifier.py).

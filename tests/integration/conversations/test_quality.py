@@ -12,6 +12,9 @@ from childsafe.conversations import evaluate
 from childsafe.conversations.engine import Engine
 
 DEV = Path(__file__).resolve().parents[2] / "fixtures" / "conversations" / "dev.jsonl"
+# A second development set, written on 2026-11-28 by other hands than the lexicons (en, fr, es, de, pt; every other
+# chat of what they wrote: the rest is the second held-out set), then tuned on.
+DEV2 = DEV.with_name("dev-2.jsonl")
 # Floors a little under what the engine reaches on the development set, so a regression fails the build.
 FLOORS = {"grooming": 0.85, "sexual": 0.8, "bullying": 0.8, "self_harm": 0.85, "personal_info": 0.85}
 
@@ -58,3 +61,15 @@ def test_messages_are_never_kept_in_the_state(scored) -> None:  # noqa: ANN001
     item = next(item for item, _ in scored if item["labels"]["grooming"])
     state = json.dumps(engine.score(item["messages"], language=item["language"]).state)
     assert all(m["text"] not in state for m in item["messages"] if len(m["text"]) > 3)
+
+
+def test_the_second_development_set_holds_too() -> None:
+    engine = Engine()
+    items = list(evaluate.read_jsonl(DEV2.read_text("utf-8").splitlines(), labelled=True))
+    scored = [(item, engine.score(item["messages"], language=item["language"]).labels) for item in items]
+    figures = {m.label: m for m in evaluate.metrics((item["labels"], labels) for item, labels in scored)}
+    low = {label: round(figures[label].f, 3) for label, floor in FLOORS.items() if figures[label].f < floor}
+    assert not low, f"F below the floor: {low}"
+    negatives = [(item["id"], labels) for item, labels in scored if not any(item["labels"].values())]
+    flagged = [i for i, labels in negatives if max(labels.values()) >= 0.5]
+    assert len(negatives) >= 30 and len(flagged) <= 2, f"over-blocking on friendly chats: {flagged}"

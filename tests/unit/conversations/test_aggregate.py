@@ -33,6 +33,25 @@ def test_the_childs_own_disclosure_does_not_make_the_child_a_groomer() -> None:
     assert aggregate.grooming(state, "child")[0] < aggregate.grooming(state, "adult")[0] + 0.2
 
 
+def test_sexual_talk_aimed_at_a_child_counts_more_than_between_adults() -> None:
+    adults = run([("b", ["adult_disclosure"]), ("a", ["sexual_talk"])])["sexual"]
+    child = run([("b", ["minor_disclosure"]), ("a", ["sexual_talk"])])["sexual"]
+    assert adults < 0.5 <= child
+    state = aggregate.new_state()  # the message's own score says the same once the child is known
+    aggregate.add_message(state, "b", [Hit("minor_disclosure", "lexicon")], 0.0)
+    hits = [Hit("sexual_talk", "lexicon")]
+    aggregate.add_message(state, "a", hits, 0.0)
+    assert aggregate.message_scores(state, "a", hits, 0.0)["sexual"] == child
+    assert aggregate.message_scores(state, "b", hits, 0.0)["sexual"] == adults  # the child's own words: no boost
+
+
+def test_a_friends_worried_reply_lifts_weak_signs_but_never_flags_alone() -> None:
+    counsellor = run([("c", ["concern"]), ("c", ["concern"]), ("c", ["concern"])])["self_harm"]
+    hint = run([("a", ["hopelessness"])])["self_harm"]
+    answered = run([("a", ["hopelessness"]), ("b", ["concern"])])["self_harm"]
+    assert counsellor == 0.3 and hint < 0.5 <= answered
+
+
 def test_one_signal_repeated_adds_up_to_a_limit() -> None:
     once = run([("a", ["insult"])])["bullying"]
     thrice = run([("a", ["insult"])] * 3)["bullying"]

@@ -21,6 +21,7 @@ gifts = ["i give you (money|#num euro|a #num dollar card)", "buy you (a|) skin"]
 self_harm = ["i cut myself"]
 self_harm_incitement = ["^(kys|die)$"]
 secrecy = ["our secret :shush:"]
+meeting = ["meet at [*] park"]
 [exceptions]
 self_harm = ["i cut myself shaving"]
 """
@@ -57,6 +58,9 @@ def signals(text: str) -> set[str]:
     ("my phone battery might die", set()),
     ("i will buy you a skin", {"gifts"}),
     ("show me the way to the body shop please", set()),  # ** allows three words, not five
+    ("meet at park", {"meeting"}),  # [*]: one word, any, or none
+    ("meet at the park", {"meeting"}),
+    ("meet at the big park", set()),
 ])
 def test_patterns(text: str, expected: set[str]) -> None:
     assert signals(text) == expected
@@ -74,6 +78,7 @@ def test_patterns(text: str, expected: set[str]) -> None:
     ("language = ", "not valid TOML"),
     ('language = "en"\n[signals]\nsecrecy = ["our (little)? secret"]', "optional element"),
     ('language = "en"\n[signals]\nsecrecy = ["^our secret"]', "go together"),
+    ('language = "en"\n[signals]\nsecrecy = ["our [!!] secret"]', "matches nothing"),
 ])
 def test_errors_name_the_problem(body: str, problem: str) -> None:
     with pytest.raises(lexicon.LexiconError, match=problem):
