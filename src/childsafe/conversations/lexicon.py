@@ -259,6 +259,10 @@ class PatternIndex:
                 found.append(Match(pattern.signal, i, max(ends)))
 
 
+# The signals whose words people write with stars ("n*des", "wh*re", "k*ll"): a censored word is read as the one
+# word of these signals' patterns it can be.
+CENSORED = ("sexual_talk", "sexual_explicit", "image_request", "sextortion", "insult", "threat", "humiliation",
+            "self_harm_incitement", "self_harm", "suicidal")
 NUMBER = "#"  # stands for any number in a pair of tokens (no token holds a "#")
 
 
@@ -451,7 +455,9 @@ def parse(text: str, where: str = "lexicon") -> Lexicon:
         sections[name] = section
     vocabulary = {t for patterns in sections["signals"].values() for p in patterns
                   for t in re.findall(r"[^\W\d_]{2,}", plain.text(re.sub(r"[()\[\]|*#]", " ", p)))}
-    normaliser = Normaliser(abbreviations, vocabulary, cyrillic=cyrillic)
+    censored = {t for signal in CENSORED for p in sections["signals"].get(signal, ())
+                for t in re.findall(r"[^\W\d_]{2,}", plain.text(re.sub(r"[()\[\]|*#]", " ", p)))}
+    normaliser = Normaliser(abbreviations, vocabulary, cyrillic=cyrillic, censored=censored)
     tries = {}
     for name, section in sections.items():
         index = PatternIndex()

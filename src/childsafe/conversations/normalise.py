@@ -37,6 +37,8 @@ _NUMBER_WORD = re.compile(r"(\d{1,3})(st|nd|rd|th|e|eme|er|re|ere|o|a|te|ten|yo|
 _KEEP_SUFFIX = {"f", "m", "yo", "y", "yr", "yrs", "ans", "an", "anos", "ano", "jahre", "jahr", "j"}
 _DOTTED = re.compile(r"[^\W\d_](?:[._*~+]+[^\W\d_]){2,}")
 _RUNS = re.compile(r"([^\W\d_])\1{2,}")
+_MASKED = re.compile(r"[^\W\d_]+(?:\*+[^\W\d_]+)+")  # letters with stars inside: "n*des", "s**y"
+_STARS = re.compile(r"\*+|[^*]+")
 _SPLITTERS = "'’‘`´-–—/\\"
 
 
@@ -147,13 +149,16 @@ class Normaliser:
     with Greek, Cyrillic or IPA letters."""
 
     def __init__(self, abbreviations: Mapping[str, Iterable[str]] | None = None,
-                 vocabulary: Iterable[str] = (), *, cyrillic: bool = False) -> None:
+                 vocabulary: Iterable[str] = (), *, cyrillic: bool = False, censored: Iterable[str] = ()) -> None:
         self.abbreviations = {k: tuple(v) for k, v in (abbreviations or {}).items()}
         self.cyrillic = cyrillic  # the language is written in Cyrillic: mixed words lean that way
         self.vocabulary = frozenset(vocabulary)
         self._table = _base_table()
         self._folded: dict[str, _Entry] = {}  # folded word -> entry
         self._raw: dict[str, _Entry] = {}  # word as written -> its folded words' entries, joined
+        self._censored: dict[int, list[str]] = {}  # the words people censor with stars, by length
+        for known in sorted(set(censored)):
+            self._censored.setdefault(len(known), []).append(known)
 
     def _fold(self, raw: str) -> str:
         if raw.isascii():
@@ -218,6 +223,8 @@ class Normaliser:
         if len(self._folded) >= _WORDS_MAX:
             self._folded.clear()
         collapsed = _collapse(word)
+        if "*" in collapsed and self._censored:
+            collapsed = self._unmask(collapsed)
         plain = tuple(_PLAIN.findall(collapsed))
         if collapsed.isalpha():
             slow, slow_singles = (collapsed,), int(len(collapsed) == 1)
@@ -238,6 +245,18 @@ class Normaliser:
                  _SLOW.search(word) is not None, False)
         self._folded[word] = entry
         return entry
+
+    def _unmask(self, word: str) -> str:
+        """A word censored with stars ("n*des", "s**y") as the one word people censor (`censored`: the words of the
+        lexicon's sexual, hostile and self-harm patterns) it can be, a star for a letter; if none or several fit,
+        the stars are left for `_word` to drop ("f*ck" -> "fck")."""
+        core = _EDGES.sub("", word)
+        if not _MASKED.fullmatch(core):
+            return word
+        shape = re.compile("".join(f"[^\\W\\d_]{{{len(part)}}}" if part[0] == "*" else re.escape(part)
+                                   for part in _STARS.findall(core)))
+        fits = [known for known in self._censored.get(len(core), ()) if shape.fullmatch(known)]
+        return word.replace(core, fits[0]) if len(fits) == 1 else word
 
     def _expand(self, found: Iterable[str]) -> list[str]:
         expand = self.abbreviations.get

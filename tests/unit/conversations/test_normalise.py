@@ -63,3 +63,16 @@ def test_segment_prefers_known_words() -> None:
 ])
 def test_a_cyrillic_language_folds_mixed_words_to_cyrillic(raw: str, tokens: list[str]) -> None:
     assert Normaliser(cyrillic=True).tokens(raw) == tokens
+
+
+@pytest.mark.parametrize(("raw", "tokens"), [
+    ("send n*des", ["send", "nudes"]),  # one censored word fits: it is read as that word
+    ("s**y pics", ["sexy", "pics"]),
+    ("r*pe", ["rpe"]),  # "rape" and "rope" both fit: the stars are only dropped
+    ("n*des!!", ["nudes"]),
+    ("n*des are 2 words", ["nudes", "are", "2", "words"]),
+    ("a*b", ["ab"]),  # nothing fits
+])
+def test_a_censored_word_is_read_as_the_one_word_it_can_be(raw: str, tokens: list[str]) -> None:
+    normaliser = Normaliser(censored={"nudes", "sexy", "rape", "rope"})
+    assert normaliser.tokens(raw) == tokens
