@@ -188,3 +188,26 @@ def spans(text: str, language: str = "en", tokens: Iterable[str] | None = None) 
         if not found or not any(start <= at < end for _, start, end in found):  # the "@" of an email is no handle
             found.append(("social_handle", at, m.end()))
     return found
+
+
+# A bare user name given in answer to "what's your snap?": a word of letters with digits, an underscore or a dot
+# inside ("lily.bxo", "avamae_x", "kaylee13"), in a reply of a few words. Without the question before it, such a word
+# says nothing; the engine asks only about the replies that follow a request for contact details.
+_BARE_HANDLE = re.compile(r"(?<![\w@./:])[^\W\d_][\w.]*(?:\d|_|\.(?=\w))[\w.]*(?![\w@/])", re.UNICODE)
+ANSWER_WORDS = 5  # a reply longer than this is not taken for an answer
+
+
+def answered_handle(text: str) -> tuple[int, int] | None:
+    """Where a short reply holds a user name (character span), or None."""
+    words = text.split()
+    if not words or len(words) > ANSWER_WORDS:
+        return None
+    for m in _BARE_HANDLE.finditer(text):
+        name = m.group().rstrip(".")
+        if 4 <= len(name) <= 30 and any(c.isalpha() for c in name) and not _NOT_A_HANDLE.fullmatch(name):
+            return m.start(), m.start() + len(name)
+    return None
+
+
+_NOT_A_HANDLE = re.compile(r"(?i)(?:[a-z]+\.(?:com|net|org|de|fr|es|it|pt|ru|br|io|co|uk)|\d+(?:st|nd|rd|th|h|am|pm)|"
+                           r"[a-z]{1,2}\d{1,2}|mp[34]|covid19)")

@@ -58,3 +58,13 @@ def test_a_helplines_number_is_no_personal_data(helpline: str, private: str, lan
                                                 ("пр как дела, я на 2 этаже", "ru")])
 def test_street_words_alone_are_no_address(text: str, language: str) -> None:
     assert pii.detect(text, language) == []
+
+
+@pytest.mark.parametrize(("reply", "name"), [
+    ("avamae_x", "avamae_x"), ("ya its lily.bxo", "lily.bxo"), ("kaylee13 ❤️", "kaylee13"), ("emmy_xo.", "emmy_xo"),
+    ("ok!!", None), ("at 10.30", None), ("google.com", None), ("4th", None), ("idk..", None),
+    ("my snap is lily.bxo but my mom checks it every single day", None),  # a long message is no bare answer
+])
+def test_a_short_reply_may_hold_a_user_name(reply: str, name: str | None) -> None:
+    span = pii.answered_handle(reply)
+    assert (reply[span[0]:span[1]] if span else None) == name
