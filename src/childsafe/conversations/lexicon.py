@@ -396,7 +396,7 @@ def compile_pattern(pattern: str, signal: str, normaliser: Normaliser) -> Patter
             if not (element.words or element.prefixes or element.classes or element.mixed):
                 raise LexiconError(f"{pattern!r}: the element {item!r} matches nothing after normalisation")
             elements.append(element)
-    while elements and elements[-1].any_max:  # a trailing wildcard adds nothing but a longer span
+    while not whole and elements and elements[-1].any_max:  # a trailing wildcard adds nothing but a longer span
         elements.pop()
     required = tuple(frozenset(max(seq, key=_rarity) for seq in e.words) for e in elements
                      if not e.optional and not e.any_max and e.words and not e.prefixes and not e.classes

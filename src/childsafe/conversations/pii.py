@@ -4,8 +4,11 @@ social handles. They read the raw text (digits matter) and report only the kind 
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 import phonenumbers
 
@@ -79,10 +82,19 @@ def _phones(text: str, language: str) -> list[tuple[str, int, int]]:
 def load() -> None:
     """Read the data the detectors use (the helplines' numbers, a quarter of a second) now, not on the first number."""
     bundled_phone_numbers()
+    crisis_lines()
+
+
+@lru_cache(maxsize=1)
+def crisis_lines() -> frozenset[str]:
+    """The crisis lines' numbers (E.164) in data/crisis_lines.toml."""
+    text = resources.files("childsafe.conversations").joinpath("data/crisis_lines.toml").read_text("utf-8")
+    return frozenset(number for line in tomllib.loads(text)["line"] for number in line["numbers"])
 
 
 def _is_helpline(number: phonenumbers.PhoneNumber) -> bool:
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) in bundled_phone_numbers()
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return e164 in bundled_phone_numbers() or e164 in crisis_lines()
 
 
 _HINT_WORDS = (f"{_STREET_WORDS}|rue|av|bd|chemin|allée|allee|impasse|quai|route|cours|calle|c/|avenida|avda|plaza|"

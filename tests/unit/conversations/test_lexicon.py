@@ -21,7 +21,7 @@ gifts = ["i give you (money|#num euro|a #num dollar card)", "buy you (a|) skin"]
 self_harm = ["i cut myself"]
 self_harm_incitement = ["^(kys|die)$"]
 secrecy = ["our secret :shush:"]
-meeting = ["meet at [*] park"]
+meeting = ["meet at [*] park", "^see you at *$"]
 [exceptions]
 self_harm = ["i cut myself shaving"]
 """
@@ -61,6 +61,8 @@ def signals(text: str) -> set[str]:
     ("meet at park", {"meeting"}),  # [*]: one word, any, or none
     ("meet at the park", {"meeting"}),
     ("meet at the big park", set()),
+    ("see you at noon", {"meeting"}),  # a whole-message pattern keeps its trailing wildcard
+    ("see you at", set()),
 ])
 def test_patterns(text: str, expected: set[str]) -> None:
     assert signals(text) == expected

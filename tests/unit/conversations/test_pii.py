@@ -45,6 +45,8 @@ def test_ordinary_text_has_none(text: str) -> None:
     ("you can call childline on 0800 1111", "you can call me on 0800 123 4567", "en"),
     ("ruf die Nummer gegen Kummer an: 0800 111 0 333", "ruf mich an: 0176 2849 5531", "de"),
     ("llama al 900 20 20 10, te ayudan", "llámame al 612 34 56 78", "es"),
+    ("oder ruf die telefonseelsorge an 0800 111 0 111", "oder ruf mich an 0800 111 0 112", "de"),  # crisis lines too
+    ("chiama il telefono amico 02 2327 2327", "chiamami allo 02 2327 2328", "it"),
 ])
 def test_a_helplines_number_is_no_personal_data(helpline: str, private: str, language: str) -> None:
     assert pii.detect(helpline, language) == []
