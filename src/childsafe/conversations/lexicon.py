@@ -372,6 +372,11 @@ def compile_pattern(pattern: str, signal: str, normaliser: Normaliser) -> Patter
     raw = _split_elements(pattern)
     if not raw or len(raw) > MAX_ELEMENTS:
         raise LexiconError(f"{pattern!r} has {len(raw)} elements (1 to {MAX_ELEMENTS})")
+    nested = next((item for item in raw if item[0] in "([" and any(c in item.rstrip("?+")[1:-1] for c in "()[]")),
+                  None)
+    if nested:
+        raise LexiconError(f"{pattern!r}: groups do not nest ({nested!r}); list the alternatives flat, "
+                           "e.g. (deserve to live|deserve to exist)")
     if raw[0] in ("*", "**") or raw[0].startswith("["):
         raise LexiconError(f"{pattern!r} may not start with a wildcard or an optional element")
     elements = []

@@ -44,7 +44,7 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
     _s("threat", bullying=0.45),
     _s("humiliation", bullying=0.45),
     _s("exclusion", bullying=0.5),
-    _s("self_harm_incitement", bullying=0.8, self_harm=0.2),
+    _s("self_harm_incitement", bullying=0.8),
     _s("self_harm", self_harm=0.75),
     _s("suicidal", self_harm=0.8),
     _s("hopelessness", self_harm=0.4),

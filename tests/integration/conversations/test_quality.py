@@ -13,7 +13,7 @@ from childsafe.conversations.engine import Engine
 
 DEV = Path(__file__).resolve().parents[2] / "fixtures" / "conversations" / "dev.jsonl"
 # A second development set, written on 2026-11-28 by other hands than the lexicons, then tuned on: every other chat
-# of a first batch (en, fr, es, de, pt; the rest is the second held-out set) and a second batch (en, fr, es, de).
+# of a first and a third batch (the rest is the second held-out set) and a second batch; seven languages.
 DEV2 = DEV.with_name("dev-2.jsonl")
 # Floors a little under what the engine reaches on the development set, so a regression fails the build.
 FLOORS = {"grooming": 0.85, "sexual": 0.8, "bullying": 0.8, "self_harm": 0.85, "personal_info": 0.85}

@@ -81,6 +81,7 @@ def test_patterns(text: str, expected: set[str]) -> None:
     ('language = "en"\n[signals]\nsecrecy = ["our (little)? secret"]', "optional element"),
     ('language = "en"\n[signals]\nsecrecy = ["^our secret"]', "go together"),
     ('language = "en"\n[signals]\nsecrecy = ["our [!!] secret"]', "matches nothing"),
+    ('language = "en"\n[signals]\nsecrecy = ["keep (it (quiet|secret)|this)"]', "do not nest"),
 ])
 def test_errors_name_the_problem(body: str, problem: str) -> None:
     with pytest.raises(lexicon.LexiconError, match=problem):
