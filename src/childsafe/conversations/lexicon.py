@@ -434,6 +434,11 @@ class Lexicon:
         return matches
 
 
+def _words(plain: Normaliser, patterns: Iterable[str]) -> set[str]:
+    """The words (two letters or more, normalised) that patterns are written with, without their syntax."""
+    return {t for p in patterns for t in re.findall(r"[^\W\d_]{2,}", plain.text(re.sub(r"[()\[\]|*#]", " ", p)))}
+
+
 def parse(text: str, where: str = "lexicon") -> Lexicon:
     try:
         data = tomllib.loads(text)
@@ -458,10 +463,9 @@ def parse(text: str, where: str = "lexicon") -> Lexicon:
             if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
                 raise LexiconError(f"{where}: [{name}] {signal} must be a list of strings")
         sections[name] = section
-    vocabulary = {t for patterns in sections["signals"].values() for p in patterns
-                  for t in re.findall(r"[^\W\d_]{2,}", plain.text(re.sub(r"[()\[\]|*#]", " ", p)))}
-    censored = {t for signal in CENSORED for p in sections["signals"].get(signal, ())
-                for t in re.findall(r"[^\W\d_]{2,}", plain.text(re.sub(r"[()\[\]|*#]", " ", p)))}
+    signals = sections["signals"]
+    vocabulary = _words(plain, (p for patterns in signals.values() for p in patterns))
+    censored = _words(plain, (p for signal in CENSORED for p in signals.get(signal, ())))
     normaliser = Normaliser(abbreviations, vocabulary, cyrillic=cyrillic, censored=censored)
     tries = {}
     for name, section in sections.items():
