@@ -19,6 +19,11 @@ ONCE = frozenset({"concern"})  # signals that count once per author, however oft
 # Sexual talk or an image request aimed at a child is solicitation, not banter: an author's sexual evidence counts
 # up to this many times over, in proportion to the child context (once more for a confirmed child).
 TOWARDS_CHILD = 1.0
+# Long chats: evidence fades once no sign of it has recurred for GRACE messages, halving every HALF_LIFE messages
+# more, and a conversation's score is its peak. Stages of grooming, or insults, scattered over hundreds of messages of
+# ordinary talk do not add up to a conversation's worth of risk; they do when they come together.
+GRACE = 50
+HALF_LIFE = 50
 
 
 class Hit(NamedTuple):
@@ -55,24 +60,39 @@ def add_message(state: dict[str, Any], author: str, hits: list[Hit], hostility: 
             strongest[hit.signal] = max(strongest.get(hit.signal, 0.0), hit.confidence)
         signals = entry["signals"]
         for signal, confidence in strongest.items():
-            count, best, first = signals.get(signal, (0, 0.0, index))
-            signals[signal] = [count + 1, round(max(best, confidence), 3), first]
+            count, best, first, *_ = signals.get(signal, (0, 0.0, index))
+            signals[signal] = [count + 1, round(max(best, confidence), 3), first, index]
     if hostility > HOSTILE:
         entry["hostile"] = sorted([*entry["hostile"], round(hostility, 3)], reverse=True)[:REPEATS]
+        entry["hostile_at"] = index
+    # Scores rise only when evidence comes and fall only as it fades, which starts after message GRACE: the peak is
+    # at message GRACE or right after some later evidence.
+    if index == GRACE or (index > GRACE and (hits or hostility > HOSTILE)):
+        _note_peak(state)
     return index
+
+
+def _fade(state: dict[str, Any], last: int) -> float:
+    """What evidence last seen at message `last` still counts for at the conversation's latest message."""
+    gap = state["messages"] - 1 - last - GRACE
+    return 1.0 if gap <= 0 else 0.5 ** (gap / HALF_LIFE)
+
+
+def _last(entry: list[Any]) -> int:
+    return entry[3] if len(entry) > 3 else entry[2]  # states kept before GRACE held the first index only
 
 
 def _evidence(signals: dict[str, list[Any]], label: str, repeats: int = REPEATS) -> list[tuple[str, float]]:
     out = []
-    for name, (count, confidence, _first) in signals.items():
+    for name, (count, confidence, *_) in signals.items():
         weight = SIGNALS[name].weights.get(label, 0.0) if name in SIGNALS else 0.0
         if weight:
             out.append((name, 1.0 - (1.0 - weight * confidence) ** min(count, 1 if name in ONCE else repeats)))
     return out
 
 
-def _hostile(entry: dict[str, Any]) -> float:
-    return _noisy_or([SIGNALS["hostile_language"].weights["bullying"] * p for p in entry["hostile"]])
+def _hostile(entry: dict[str, Any], fade: float = 1.0) -> float:
+    return _noisy_or([SIGNALS["hostile_language"].weights["bullying"] * p for p in entry["hostile"]]) * fade
 
 
 def child_context(state: dict[str, Any], author: str) -> float:
@@ -97,12 +117,30 @@ def grooming(state: dict[str, Any], author: str) -> tuple[float, list[tuple[str,
 
 
 def scores(state: dict[str, Any]) -> tuple[dict[str, float], dict[str, list[dict[str, Any]]]]:
-    """Each label's conversation score, and what it rests on (signal, author, contribution). The same sums as
-    `grooming` and `_evidence` per label, with each author's signals read once for all labels."""
+    """Each label's conversation score, and what it rests on (signal, author, contribution): its peak so far, which
+    is its score now unless evidence has faded since."""
+    labels, why = _now(state)
+    for label, (score, reasons) in state.get("peak", {}).items():
+        if score > labels[label]:
+            labels[label], why[label] = score, reasons
+    return labels, why
+
+
+def _note_peak(state: dict[str, Any]) -> None:
+    peak = state.setdefault("peak", {})
+    labels, why = _now(state)
+    for label, score in labels.items():
+        if score and score > peak.get(label, (0.0,))[0]:
+            peak[label] = [score, why[label]]
+
+
+def _now(state: dict[str, Any]) -> tuple[dict[str, float], dict[str, list[dict[str, Any]]]]:
+    """The scores at the latest message. The same sums as `grooming` and `_evidence` per label, with each author's
+    signals read once for all labels."""
     result = dict.fromkeys(LABELS, 0.0)
     why: dict[str, list[dict[str, Any]]] = {label: [] for label in LABELS}
     authors = state["authors"]
-    evidence = {author: _evidence_by_label(entry["signals"]) for author, entry in authors.items()}
+    evidence = {author: _evidence_by_label(state, entry["signals"]) for author, entry in authors.items()}
     for author in authors:
         own = evidence[author][_GROOMING]
         context = child_context(state, author)
@@ -124,7 +162,7 @@ def scores(state: dict[str, Any]) -> tuple[dict[str, float], dict[str, list[dict
                 pooled.append(e)
                 why[label].append({"signal": name, "author": author, "contribution": round(e, 3)})
             if i == _BULLYING and entry["hostile"]:
-                hostile = _hostile(entry)
+                hostile = _hostile(entry, _fade(state, entry.get("hostile_at", 0)))
                 pooled.append(hostile)
                 why[label].append({"signal": "hostile_language", "author": author,
                                    "contribution": round(hostile, 3)})
@@ -132,13 +170,16 @@ def scores(state: dict[str, Any]) -> tuple[dict[str, float], dict[str, list[dict
     return {k: round(v, 3) for k, v in result.items()}, why
 
 
-def _evidence_by_label(signals: dict[str, list[Any]]) -> list[list[tuple[str, float]]]:
-    """`_evidence` for every label at once (grooming counts each signal once: it is breadth, distinct stages)."""
+def _evidence_by_label(state: dict[str, Any], signals: dict[str, list[Any]]) -> list[list[tuple[str, float]]]:
+    """`_evidence` for every label at once (grooming counts each signal once: it is breadth, distinct stages),
+    faded by how long ago each signal was last seen."""
     out: list[list[tuple[str, float]]] = [[] for _ in LABELS]
-    for name, (count, confidence, _first) in signals.items():
+    for name, entry in signals.items():
+        count, confidence = entry[0], entry[1]
+        fade = _fade(state, _last(entry))
         for label, weight in _WEIGHTS.get(name, ()):
             repeats = 1 if label == _GROOMING or name in ONCE else REPEATS
-            out[label].append((name, 1.0 - (1.0 - weight * confidence) ** min(count, repeats)))
+            out[label].append((name, (1.0 - (1.0 - weight * confidence) ** min(count, repeats)) * fade))
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -14,7 +15,7 @@ from rich.table import Table
 from childsafe.conversations import classifier, evaluate
 from childsafe.conversations.engine import Engine
 from childsafe.conversations.lexicon import LexiconError, load
-from childsafe.conversations.service import engine_for, validate_messages
+from childsafe.conversations.service import MAX_TEXT, engine_for, validate_messages
 from childsafe.core.errors import InvalidInputError
 from childsafe.core.settings import get_settings
 
@@ -60,19 +61,47 @@ def score(jsonl: Path = typer.Option(..., "--jsonl", help="Lines {\"id\", \"mess
           semantic: bool = typer.Option(None, "--semantic/--no-semantic", help="Add the semantic layer.")) -> None:
     """Score conversations; writes one JSON line per conversation (risk, labels, evidence) to stdout."""
     engine = _engine(semantic)
-    lines = _lines(jsonl)
+    items = _conversations(_lines(jsonl), engine, labelled=False, language=language)
     try:
-        items = list(evaluate.read_jsonl(lines, labelled=False))
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("Scoring", total=len(items))
-            for item in items:
-                result = engine.score(validate_messages(item["messages"]), language=language or item.get("language"))
+            for item, messages in items:
+                result = engine.score(messages, language=_asked(language or item.get("language")))
                 typer.echo(json.dumps({"id": item.get("id"), **engine.summary(result)}, ensure_ascii=False))
                 progress.advance(task)
-    except (evaluate.EvaluationError, LexiconError) as exc:
+    except LexiconError as exc:
         _fail(str(exc))
-    except InvalidInputError as exc:
-        _fail(f"{exc.field}: {exc.message}")
+
+
+def _conversations(lines: list[str], engine: Engine, *, labelled: bool, language: str | None = None
+                   ) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Every line checked before any is scored, so that a bad line stops the run before output is half-written.
+    A file has no limit on messages per conversation (the API's is per call); over-long messages are cut to
+    MAX_TEXT characters, and the run says which."""
+    out = []
+    try:
+        items = list(evaluate.read_jsonl(lines, labelled=labelled))
+    except evaluate.EvaluationError as exc:
+        _fail(str(exc))
+    for number, item in enumerate(items, 1):
+        cut: list[int] = []
+        asked = _asked(language or item.get("language"))
+        if asked is not None and asked not in engine.languages:
+            _fail(f"conversation {number} ({item.get('id')}): no lexicon for language {asked!r}; available: "
+                  f"{', '.join(engine.languages)}")
+        try:
+            out.append((item, validate_messages(item["messages"], max_messages=None, cut=cut)))
+        except InvalidInputError as exc:
+            _fail(f"conversation {number} ({item.get('id')}): {exc.field}: {exc.message}")
+        if cut:
+            console.print(f"[yellow]note[/yellow] conversation {number} ({item.get('id')}): message(s) "
+                          f"{', '.join(map(str, cut))} scored on their first {MAX_TEXT} characters")
+    return out
+
+
+def _asked(language: Any) -> Any:
+    """The language a line (or --language) names; None to detect it ("auto", empty or absent)."""
+    return None if language in (None, "", "auto") else language
 
 
 @app.command("evaluate")
@@ -84,18 +113,16 @@ def evaluate_command(file: Path, threshold: float = typer.Option(0.5, min=0.01, 
     """Precision, recall and F1 per label (F0.5 for grooming) against a labelled JSONL file."""
     engine = _engine(semantic, layers)
     pairs = []
+    items = _conversations(_lines(file), engine, labelled=True)
     try:
-        items = list(evaluate.read_jsonl(_lines(file), labelled=True))
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("Evaluating", total=len(items))
-            for item in items:
-                result = engine.score(validate_messages(item["messages"]), language=item.get("language"))
+            for item, messages in items:
+                result = engine.score(messages, language=_asked(item.get("language")))
                 pairs.append((item["labels"], result.labels))
                 progress.advance(task)
-    except (evaluate.EvaluationError, LexiconError) as exc:
+    except LexiconError as exc:
         _fail(str(exc))
-    except InvalidInputError as exc:
-        _fail(f"{exc.field}: {exc.message}")
     figures = evaluate.metrics(pairs, threshold)
     if json_out:
         typer.echo(json.dumps({m.label: {"precision": round(m.precision, 3), "recall": round(m.recall, 3),

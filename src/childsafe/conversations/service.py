@@ -59,18 +59,25 @@ class Outcome:
     conversation_messages: int = 0
 
 
-def validate_messages(raw: Any) -> list[dict[str, Any]]:
-    """Messages from outside: a list of {"text": str, "author": str?, "time": str?}, bounded."""
+def validate_messages(raw: Any, *, max_messages: int | None = MAX_MESSAGES,
+                      cut: list[int] | None = None) -> list[dict[str, Any]]:
+    """Messages from outside: a list of {"text": str, "author": str?, "time": str?}, at most `max_messages` (None:
+    any number, for files read offline). A text over MAX_TEXT characters is refused, or, given a `cut` list, scored
+    on its first MAX_TEXT characters with its index added to `cut` (so that the caller can say so)."""
     if not isinstance(raw, list) or not raw:
         raise InvalidInputError("messages must be a non-empty list", field="messages")
-    if len(raw) > MAX_MESSAGES:
-        raise InvalidInputError(f"at most {MAX_MESSAGES} messages per call", field="messages")
+    if max_messages is not None and len(raw) > max_messages:
+        raise InvalidInputError(f"at most {max_messages} messages per call", field="messages")
     out = []
     for n, item in enumerate(raw):
         if not isinstance(item, dict) or not isinstance(item.get("text"), str):
             raise InvalidInputError(f"message {n} needs a 'text' string", field=f"messages[{n}].text")
         if len(item["text"]) > MAX_TEXT:
-            raise InvalidInputError(f"message {n} is longer than {MAX_TEXT} characters", field=f"messages[{n}].text")
+            if cut is None:
+                raise InvalidInputError(f"message {n} is longer than {MAX_TEXT} characters",
+                                        field=f"messages[{n}].text")
+            item = {**item, "text": item["text"][:MAX_TEXT]}
+            cut.append(n)
         author = item.get("author")
         if author is not None and (not isinstance(author, str | int) or len(str(author)) > 200):
             raise InvalidInputError(f"message {n}: author is a string of at most 200 characters",

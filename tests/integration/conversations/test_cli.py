@@ -78,3 +78,33 @@ def test_non_utf8_input_is_named_not_a_crash(settings_env: Path) -> None:
     source.write_bytes(b'{"id": 1, "messages": [{"text": "ok"}]}\n{"id": 2, "messages": [{"text": "caf\xe9"}]}\n')
     result = runner.invoke(app, ["conversations", "score", "--jsonl", str(source)])
     assert result.exit_code == 2 and "line 2" in result.output and "UTF-8" in result.output
+
+
+def test_a_file_may_hold_conversations_longer_than_an_api_call(settings_env: Path) -> None:
+    from childsafe.conversations.service import MAX_MESSAGES, MAX_TEXT
+
+    chat = [{"text": "did u finish the maths homework", "author": "a"}, {"text": "nah lol", "author": "b"}]
+    long = {"id": "log", "messages": chat * MAX_MESSAGES + [{"text": "how old are you? dont tell your mom", "author": "a"},
+                                                          {"text": "x" * (MAX_TEXT + 10), "author": "b"}]}
+    source = settings_env / "long.jsonl"
+    source.write_text(json.dumps(long) + "\n")
+    result = runner.invoke(app, ["conversations", "score", "--jsonl", str(source)])
+    assert result.exit_code == 0, result.output
+    line = json.loads(result.stdout)
+    assert line["evidence"] and {e["message"] for e in line["evidence"]} == {2 * MAX_MESSAGES}
+    assert f"message(s) {2 * MAX_MESSAGES + 1} scored on their first {MAX_TEXT} characters" in result.stderr
+
+
+def test_nothing_is_written_when_a_later_line_is_bad(settings_env: Path) -> None:
+    source = settings_env / "mixed.jsonl"
+    good = json.dumps({"id": "ok", "messages": [{"text": "see you at practice"}]})
+    source.write_text(good + "\n" + json.dumps({"id": "bad", "messages": [{"author": "a"}]}) + "\n"
+                      + json.dumps({"id": "xx", "language": "tlh", "messages": [{"text": "hi"}]}) + "\n")
+    result = runner.invoke(app, ["conversations", "score", "--jsonl", str(source)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "conversation 2 (bad): messages[0].text" in result.stderr
+    source.write_text(good + "\n" + json.dumps({"id": "xx", "language": "tlh", "messages": [{"text": "hi"}]}) + "\n")
+    result = runner.invoke(app, ["conversations", "evaluate", str(source)])
+    assert result.exit_code == 2 and "'labels'" in result.stderr
+    result = runner.invoke(app, ["conversations", "score", "--jsonl", str(source)])
+    assert result.exit_code == 2 and "no lexicon for language 'tlh'" in result.stderr and result.stdout == ""

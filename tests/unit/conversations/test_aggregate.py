@@ -74,3 +74,40 @@ def test_state_is_plain_json_without_texts() -> None:
     aggregate.add_message(state, "a", [Hit("secrecy", "lexicon", text="our secret")], 0.9)
     dumped = json.dumps(state)
     assert "our secret" not in dumped and json.loads(dumped) == state
+
+
+def chat_with_gaps(gap: int) -> list[tuple[str, list[str]]]:
+    """Grooming stages by one author, `gap` ordinary messages apart, after the other says they are 13."""
+    filler = [("b", []), ("a", [])] * (gap // 2)
+    return [("b", ["minor_disclosure"]), ("a", ["age_question"]), *filler, ("a", ["meeting"]), *filler,
+            ("a", ["secrecy"])]
+
+
+def test_stages_close_together_add_up_and_stages_far_apart_fade() -> None:
+    close, far = run(chat_with_gaps(4)), run(chat_with_gaps(300))
+    assert close["grooming"] >= 0.5
+    assert far["grooming"] < 0.5  # three stages, each alone in a few hundred messages of ordinary talk
+    assert run(chat_with_gaps(aggregate.GRACE // 2 - 2))["grooming"] == close["grooming"]  # all within GRACE
+
+
+def test_a_conversation_keeps_its_peak_after_the_evidence_fades() -> None:
+    messages = [*chat_with_gaps(4), *[("b", []), ("a", [])] * 400]
+    state = aggregate.new_state()
+    for author, names in messages[:12]:
+        aggregate.add_message(state, author, [Hit(n, "lexicon") for n in names], 0.0)
+    before = aggregate.scores(state)
+    for author, names in messages[12:]:  # a later part of the stream, with no new evidence
+        aggregate.add_message(state, author, [Hit(n, "lexicon") for n in names], 0.0)
+    assert aggregate.scores(state) == before
+    assert aggregate._now(state)[0]["grooming"] < 0.1 < before[0]["grooming"]  # it faded; the peak stays
+    assert {e["signal"] for e in aggregate.scores(state)[1]["grooming"]} >= {"meeting", "secrecy"}
+
+
+def test_hostility_fades_like_any_evidence() -> None:
+    state = aggregate.new_state()
+    aggregate.add_message(state, "a", [], 0.95)
+    alone = aggregate._now(state)[0]["bullying"]
+    for _ in range(aggregate.GRACE + 3 * aggregate.HALF_LIFE):
+        aggregate.add_message(state, "b", [], 0.0)
+    assert aggregate._now(state)[0]["bullying"] < alone / 4
+    assert aggregate.scores(state)[0]["bullying"] == alone
