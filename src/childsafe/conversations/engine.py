@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from childsafe.conversations import aggregate, classifier, lexicon, pii
+from childsafe.conversations import aggregate, classifier, context, lexicon, pii
 from childsafe.conversations.aggregate import Hit
 from childsafe.conversations.signals import LABELS
 
@@ -172,8 +172,8 @@ class Engine:
             author = message.get("author")
             key = aggregate.NO_AUTHOR if author in (None, "") else (author_key(author) if author_key else str(author))
             hits, hostility = self._hits(lex, text, language, sem)
-            if self._detectors_layer:
-                _answers(state, key, text, hits)
+            if hits or self._detectors_layer:
+                hits = context.read(state, key, text, hits, detectors=self._detectors_layer)
             if hits:
                 index = aggregate.add_message(state, key, [h for h in hits if h.signal != "hostile_language"],
                                               hostility)
@@ -188,26 +188,6 @@ class Engine:
     def summary(self, result: ConversationResult) -> dict[str, Any]:
         return {"risk": result.risk, "labels": {label: result.labels[label] for label in LABELS},
                 "language": result.language, "evidence": result.evidence()}
-
-
-# Asking for someone's contact: the replies that follow are read as answers (a bare user name is one).
-_ASKS_CONTACT = frozenset({"personal_info_request", "platform_move"})
-_CONTACT = frozenset({"social_handle", "phone_number", "email_address", "personal_info_share"})
-ANSWER_WITHIN = 3  # messages after the question
-
-
-def _answers(state: dict[str, Any], author: str, text: str, hits: list[Hit]) -> None:
-    """A message read with the question before it: "what's your snap?" then "avamae_x" shares a handle. The state
-    keeps who asked and when (a pseudonym and an index), never the words."""
-    index = state["messages"]
-    asked = state.get("asked")
-    if asked and asked[0] != author and index - asked[1] <= ANSWER_WITHIN \
-            and not any(h.signal in _CONTACT for h in hits):
-        span = pii.answered_handle(text)
-        if span:
-            hits.append(Hit("social_handle", "context", 1.0, span))
-    if any(h.signal in _ASKS_CONTACT for h in hits):
-        state["asked"] = [author, index]
 
 
 def _longest(matches: list[lexicon.Match]) -> list[lexicon.Match]:

@@ -53,6 +53,9 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
     # reply. It counts once per author and cannot flag a chat alone (a counsellor's check-in is no crisis), but it
     # lifts the writer's own weak signs (a hopelessness hit with it reaches 0.58).
     _s("concern", self_harm=0.3),
+    # Talk about a game being played ("ranked", "lobby", "fortnite"): no risk in itself, it tells how to read threats
+    # near it (context.py).
+    _s("game_talk"),
     _s("personal_info_request", "risk_assessment", grooming=0.2, personal_info=0.55),
     _s("personal_info_share", personal_info=0.6),
     # Found by detectors rather than lexicons (pii.py) or by the trained classifier (classifier.py).

@@ -1,4 +1,5 @@
-"""Messages read with the question before them: a bare user name after "what's your snap?" is a handle shared."""
+"""Messages read with their neighbours: answers to a request for contact details, threats in game talk, a friend's
+crisis check (context.py)."""
 
 from __future__ import annotations
 
@@ -38,3 +39,43 @@ def test_a_streamed_conversation_remembers_the_question() -> None:
     first = engine.score([{"author": "a", "text": "whats ur insta"}], language="en")
     second = engine.score([{"author": "b", "text": "its lily.bxo"}], language="en", state=first.state)
     assert "social_handle" in signals(second, 0)
+
+
+def hit(result, index: int, signal: str):  # noqa: ANN001, ANN201
+    return next(h for h in result.messages[index].hits if h.signal == signal)
+
+
+def test_threats_in_game_talk_are_trash_talk_in_every_language() -> None:
+    engine = Engine()
+    for language, game, threat in [("en", "ranked fortnite in 5?", "im gonna kill u"),
+                                   ("pt", "bora uma partida de valorant", "vou te matar"),
+                                   ("ru", "го катку в кс", "я тебя убью")]:
+        plain = engine.score([{"author": "a", "text": threat}] * 3, language=language)
+        played = engine.score([{"author": "b", "text": game}, *[{"author": "a", "text": threat}] * 3],
+                              language=language)
+        assert plain.labels["bullying"] >= 0.5, language
+        assert played.labels["bullying"] < 0.5, language
+        assert 0 < hit(played, 1, "threat").confidence < 1  # still in the evidence, weighing less
+
+
+def test_game_talk_long_ago_or_a_coercer_does_not_excuse_a_threat() -> None:
+    engine = Engine()
+    long_ago = engine.score([{"author": "b", "text": "gg that lobby was wild"},
+                             *[{"author": "b", "text": "ok"}] * 60, {"author": "a", "text": "im gonna kill u"}],
+                            language="en")
+    assert hit(long_ago, 61, "threat").confidence == 1.0
+    coercer = engine.score([{"author": "a", "text": "gg in fortnite"}, {"author": "a", "text": "send me pics"},
+                            {"author": "a", "text": "im gonna kill u"}], language="en")
+    assert hit(coercer, 2, "threat").confidence == 1.0
+
+
+def test_a_friends_crisis_check_is_concern_not_a_supervision_question() -> None:
+    engine = Engine()
+    crisis = engine.score([{"author": "b", "text": "i started cutting again"},
+                           {"author": "a", "text": "are u safe right now?"},
+                           {"author": "a", "text": "is anyone home"}], language="en")
+    assert "supervision_question" not in signals(crisis, 2) and "concern" in signals(crisis, 2)
+    assert crisis.labels["grooming"] < 0.3 and crisis.labels["self_harm"] >= 0.5
+    stranger = engine.score([{"author": "b", "text": "im 13"}, {"author": "a", "text": "is anyone home"}],
+                            language="en")
+    assert "supervision_question" in signals(stranger, 1)
