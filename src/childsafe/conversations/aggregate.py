@@ -82,15 +82,6 @@ def _last(entry: list[Any]) -> int:
     return entry[3] if len(entry) > 3 else entry[2]  # states kept before GRACE held the first index only
 
 
-def _evidence(signals: dict[str, list[Any]], label: str, repeats: int = REPEATS) -> list[tuple[str, float]]:
-    out = []
-    for name, (count, confidence, *_) in signals.items():
-        weight = SIGNALS[name].weights.get(label, 0.0) if name in SIGNALS else 0.0
-        if weight:
-            out.append((name, 1.0 - (1.0 - weight * confidence) ** min(count, 1 if name in ONCE else repeats)))
-    return out
-
-
 def _hostile(entry: dict[str, Any], fade: float = 1.0) -> float:
     return _noisy_or([SIGNALS["hostile_language"].weights["bullying"] * p for p in entry["hostile"]]) * fade
 
@@ -107,13 +98,17 @@ def child_context(state: dict[str, Any], author: str) -> float:
 
 
 def grooming(state: dict[str, Any], author: str) -> tuple[float, list[tuple[str, float]]]:
+    """One author's grooming score now, and the evidence it rests on."""
     entry = state["authors"].get(author)
     if not entry:
         return 0.0, []
-    evidence = _evidence(entry["signals"], "grooming", repeats=1)  # grooming is breadth: distinct stages
-    context = child_context(state, author)
-    factor = CONTEXT_FLOOR + (1.0 - CONTEXT_FLOOR) * context
-    return _noisy_or([e for _, e in evidence]) * factor, evidence
+    evidence = _evidence_by_label(state, entry["signals"])[_GROOMING]
+    return _weigh_grooming(evidence, child_context(state, author)), evidence
+
+
+def _weigh_grooming(evidence: list[tuple[str, float]], context: float) -> float:
+    """Grooming evidence counts for CONTEXT_FLOOR without any sign of a child, fully with a confirmed one."""
+    return _noisy_or([e for _, e in evidence]) * (CONTEXT_FLOOR + (1.0 - CONTEXT_FLOOR) * context)
 
 
 def scores(state: dict[str, Any]) -> tuple[dict[str, float], dict[str, list[dict[str, Any]]]]:
@@ -135,8 +130,7 @@ def _note_peak(state: dict[str, Any]) -> None:
 
 
 def _now(state: dict[str, Any]) -> tuple[dict[str, float], dict[str, list[dict[str, Any]]]]:
-    """The scores at the latest message. The same sums as `grooming` and `_evidence` per label, with each author's
-    signals read once for all labels."""
+    """The scores at the latest message, with each author's signals read once for all labels."""
     result = dict.fromkeys(LABELS, 0.0)
     why: dict[str, list[dict[str, Any]]] = {label: [] for label in LABELS}
     authors = state["authors"]
@@ -144,7 +138,7 @@ def _now(state: dict[str, Any]) -> tuple[dict[str, float], dict[str, list[dict[s
     for author in authors:
         own = evidence[author][_GROOMING]
         context = child_context(state, author)
-        score = _noisy_or([e for _, e in own]) * (CONTEXT_FLOOR + (1.0 - CONTEXT_FLOOR) * context)
+        score = _weigh_grooming(own, context)
         if score > result["grooming"]:
             result["grooming"] = score
             why["grooming"] = [{"signal": s, "author": author, "contribution": round(e, 3)} for s, e in own]
@@ -171,7 +165,8 @@ def _now(state: dict[str, Any]) -> tuple[dict[str, float], dict[str, list[dict[s
 
 
 def _evidence_by_label(state: dict[str, Any], signals: dict[str, list[Any]]) -> list[list[tuple[str, float]]]:
-    """`_evidence` for every label at once (grooming counts each signal once: it is breadth, distinct stages),
+    """Per label, each signal's evidence: one occurrence's weight by its confidence, compounded up to REPEATS times
+    (once for grooming, which is breadth, distinct stages, and for ONCE signals),
     faded by how long ago each signal was last seen."""
     out: list[list[tuple[str, float]]] = [[] for _ in LABELS]
     for name, entry in signals.items():
