@@ -78,7 +78,8 @@ def _fade(state: dict[str, Any], last: int) -> float:
     return 1.0 if gap <= 0 else 0.5 ** (gap / HALF_LIFE)
 
 
-def _last(entry: list[Any]) -> int:
+def last_seen(entry: list[Any]) -> int:
+    """The message a signal's state entry [count, confidence, first, last] was last seen in."""
     return entry[3] if len(entry) > 3 else entry[2]  # states kept before GRACE held the first index only
 
 
@@ -171,7 +172,7 @@ def _evidence_by_label(state: dict[str, Any], signals: dict[str, list[Any]]) -> 
     out: list[list[tuple[str, float]]] = [[] for _ in LABELS]
     for name, entry in signals.items():
         count, confidence = entry[0], entry[1]
-        fade = _fade(state, _last(entry))
+        fade = _fade(state, last_seen(entry))
         for label, weight in _WEIGHTS.get(name, ()):
             repeats = 1 if label == _GROOMING or name in ONCE else REPEATS
             out[label].append((name, (1.0 - (1.0 - weight * confidence) ** min(count, repeats)) * fade))

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from childsafe.conversations import pii
-from childsafe.conversations.aggregate import Hit
+from childsafe.conversations.aggregate import Hit, last_seen
 
 ASKS_CONTACT = frozenset({"personal_info_request", "platform_move"})
 CONTACT = frozenset({"social_handle", "phone_number", "email_address", "personal_info_share"})
@@ -54,7 +54,7 @@ def _concerned(state: dict[str, Any], author: str, index: int, signals: set[str]
     if "concern" in signals:
         return True
     seen = state["authors"].get(author, {}).get("signals", {}).get("concern")
-    return bool(seen) and index - seen[-1] <= CRISIS_WITHIN
+    return bool(seen) and index - last_seen(seen) <= CRISIS_WITHIN
 
 
 def _answers(state: dict[str, Any], author: str, text: str, hits: list[Hit], index: int) -> None:
