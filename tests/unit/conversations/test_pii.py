@@ -70,3 +70,24 @@ def test_street_words_alone_are_no_address(text: str, language: str) -> None:
 def test_a_short_reply_may_hold_a_user_name(reply: str, name: str | None) -> None:
     span = pii.answered_handle(reply)
     assert (reply[span[0]:span[1]] if span else None) == name
+
+
+@pytest.mark.parametrize(("text", "language", "kind"), [
+    ("我的手机13812345678加我", "zh", "phone_number"),
+    ("我微信号是abc_123", "zh", "social_handle"),
+    ("qq：123456789 加我", "zh", "social_handle"),
+    ("我家在人民路18号", "zh", "street_address"),
+    ("阳光小区3栋2单元502", "zh", "street_address"),
+    ("رقمي ٠١٠٠١٢٣٤٥٦٧", "ar", "phone_number"),
+    ("سنابي sara.2010", "ar", "social_handle"),
+    ("يوزري هو lolo", "ar", "social_handle"),
+    ("ساكن شارع الملك فهد رقم 12", "ar", "street_address"),
+])
+def test_finds_chinese_and_arabic(text: str, language: str, kind: str) -> None:
+    assert kind in {f.signal for f in pii.detect(text, language)}
+
+
+@pytest.mark.parametrize(("text", "language"), [("我13岁 上初一", "zh"), ("今天作业有3页", "zh"), ("微信上说吧", "zh"),
+                                                ("شارع طويل 5 دقايق", "ar"), ("انستا حلو كثير", "ar")])
+def test_chinese_and_arabic_ordinary_text_has_none(text: str, language: str) -> None:
+    assert pii.detect(text, language) == []
