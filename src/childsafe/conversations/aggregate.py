@@ -24,6 +24,9 @@ TOWARDS_CHILD = 1.0
 # ordinary talk do not add up to a conversation's worth of risk; they do when they come together.
 GRACE = 50
 HALF_LIFE = 50
+# An objection to someone else's hostility ("leave me alone", "delete it now") adds this much to bullying: one insult
+# (0.45) that its target objects to reaches 0.62; an objection with no hostility from another author counts nothing.
+PUSHBACK = 0.3
 
 
 class Hit(NamedTuple):
@@ -161,8 +164,24 @@ def _now(state: dict[str, Any]) -> tuple[dict[str, float], dict[str, list[dict[s
                 pooled.append(hostile)
                 why[label].append({"signal": "hostile_language", "author": author,
                                    "contribution": round(hostile, 3)})
+        if i == _BULLYING:
+            for author, objection in _pushback(state, evidence):
+                pooled.append(objection)
+                why[label].append({"signal": "pushback", "author": author, "contribution": round(objection, 3)})
         result[label] = _noisy_or(pooled)
     return {k: round(v, 3) for k, v in result.items()}, why
+
+
+def _pushback(state: dict[str, Any], evidence: dict[str, list[list[tuple[str, float]]]]) -> list[tuple[str, float]]:
+    """Each author's objection (faded like any evidence), if another author has been hostile."""
+    authors = state["authors"]
+    objecting = [(author, entry["signals"]["pushback"]) for author, entry in authors.items()
+                 if "pushback" in entry["signals"]]
+    if not objecting:
+        return []
+    hostile = {author for author, entry in authors.items()
+               if entry["hostile"] or any(e > 0 for _, e in evidence[author][_BULLYING])}
+    return [(author, PUSHBACK * _fade(state, last_seen(seen))) for author, seen in objecting if hostile - {author}]
 
 
 def _evidence_by_label(state: dict[str, Any], signals: dict[str, list[Any]]) -> list[list[tuple[str, float]]]:

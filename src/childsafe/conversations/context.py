@@ -6,11 +6,14 @@ last talked about), never the words:
   threat or a call to die within GAME_WINDOW messages of talk about a game (or in the same message) counts
   GAME_THREAT of its weight (it still shows in the evidence, with that confidence), unless its author has asked
   for pictures or talked sex (a sextortionist's threat in a gaming chat is still one);
+- an objection said laughing ("stop it lol", "leave me alone 😂") is banter, not a target objecting: a pushback
+  hit in a message that laughs is dropped;
 - a friend's crisis check: "are you safe right now? is anyone home?" asks who is there to help, not whether a child
   is unsupervised, so a supervision question from an author who has just shown concern is read as concern."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from childsafe.conversations import pii
@@ -24,6 +27,9 @@ GAME_THREAT = 0.3  # what a threat in game talk still counts for
 GAME_THREATS = frozenset({"threat", "self_harm_incitement"})  # "i'll kill you", "die!" ("сдохни", "morre")
 SEXUAL = frozenset({"sexual_talk", "sexual_explicit", "image_request", "sextortion"})
 CRISIS_WITHIN = 5  # messages after the author's own concern
+# Laughter as chats write it, in the lexicons' languages: words, emoji and repeated syllables
+_LAUGHS = re.compile(r"(?i)(?<!\w)(?:lol+|lmf?ao+|rofl|xd+|(?:ha){2,}h?|(?:he){2,}|(?:ja){2,}|(?:je){2,}|(?:ah){2,}a?|"
+                     r"mdr+|ptdr+|k{3,}|rs(?:rs)+|(?:ха){2,}х?|(?:ах){2,}а?|хд|(?:هه)+ه?|(?:ش){3,})(?!\w)|[😂🤣😹😆😅]|哈哈|呵呵|笑死")
 
 
 def read(state: dict[str, Any], author: str, text: str, hits: list[Hit], *, detectors: bool) -> list[Hit]:
@@ -36,6 +42,8 @@ def read(state: dict[str, Any], author: str, text: str, hits: list[Hit], *, dete
             and not _coercing(state, author, signals):
         hits = [h._replace(confidence=round(h.confidence * GAME_THREAT, 3)) if h.signal in GAME_THREATS else h
                 for h in hits]
+    if "pushback" in signals and _LAUGHS.search(text):
+        hits = [h for h in hits if h.signal != "pushback"]
     if "supervision_question" in signals and _concerned(state, author, index, signals):
         hits = [h._replace(signal="concern", source="context") if h.signal == "supervision_question" else h
                 for h in hits]

@@ -56,6 +56,11 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
     # Talk about a game being played ("ranked", "lobby", "fortnite"): no risk in itself, it tells how to read threats
     # near it (context.py).
     _s("game_talk"),
+    # The target of hostility, or a bystander, objecting ("leave me alone", "delete it", "i'm telling the teacher",
+    # "what did i do to you"): no risk in itself, and nothing at all unless someone else in the chat has been hostile;
+    # then it shows the hostility landed, and counts PUSHBACK for bullying once per author (aggregate.py). Bullying
+    # is phrased in endless ways a lexicon half-knows, while its targets object in a few.
+    _s("pushback"),
     _s("personal_info_request", "risk_assessment", grooming=0.2, personal_info=0.55),
     _s("personal_info_share", personal_info=0.6),
     # Found by detectors rather than lexicons (pii.py) or by the trained classifier (classifier.py).

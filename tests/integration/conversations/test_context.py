@@ -79,3 +79,16 @@ def test_a_friends_crisis_check_is_concern_not_a_supervision_question() -> None:
     stranger = engine.score([{"author": "b", "text": "im 13"}, {"author": "a", "text": "is anyone home"}],
                             language="en")
     assert "supervision_question" in signals(stranger, 1)
+
+
+def test_a_target_objecting_makes_one_insult_bullying_but_not_when_laughing() -> None:
+    engine = Engine()
+    insult = [{"author": "a", "text": "ur such a loser"}]
+    assert engine.score(insult, language="en").labels["bullying"] < 0.5
+    objected = engine.score([*insult, {"author": "b", "text": "why are you always so mean to me, leave me alone"}],
+                            language="en")
+    assert "pushback" in signals(objected, 1) and objected.labels["bullying"] >= 0.5
+    laughing = engine.score([*insult, {"author": "b", "text": "leave me alone lmao"}], language="en")
+    assert "pushback" not in signals(laughing, 1) and laughing.labels["bullying"] < 0.5
+    alone = engine.score([{"author": "a", "text": "please stop messaging me"}], language="en")
+    assert alone.labels["bullying"] == 0

@@ -111,3 +111,19 @@ def test_hostility_fades_like_any_evidence() -> None:
         aggregate.add_message(state, "b", [], 0.0)
     assert aggregate._now(state)[0]["bullying"] < alone / 4
     assert aggregate.scores(state)[0]["bullying"] == alone
+
+
+def test_an_objection_counts_only_against_someone_elses_hostility() -> None:
+    insult = run([("a", ["insult"])])["bullying"]
+    assert insult < 0.5
+    objected = run([("a", ["insult"]), ("b", ["pushback"])])
+    assert objected["bullying"] >= 0.5  # the insult landed: its target objects
+    assert run([("b", ["pushback"]), ("a", ["insult"])])["bullying"] == objected["bullying"]  # in either order
+    assert run([("b", ["pushback"]), ("c", ["pushback"])])["bullying"] == 0  # objections alone are nothing
+    assert run([("a", ["insult"]), ("a", ["pushback"])])["bullying"] == insult  # nor one's own
+    assert run([("a", ["insult"]), ("b", ["pushback"]), ("b", ["pushback"])])["bullying"] == objected["bullying"]
+    state = aggregate.new_state()
+    aggregate.add_message(state, "a", [Hit("insult", "lexicon")], 0.0)
+    aggregate.add_message(state, "b", [Hit("pushback", "lexicon")], 0.0)
+    assert {"signal": "pushback", "author": "b", "contribution": aggregate.PUSHBACK} in aggregate.scores(state)[1][
+        "bullying"]
