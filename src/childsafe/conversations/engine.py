@@ -42,9 +42,15 @@ _MARKERS = {
     "ar": {"wallah", "wallahi", "walla", "yalla", "yallah", "inshallah", "enta", "enti", "inta", "inti", "mesh", "msh",
            "mish", "shu", "shou", "kifak", "kifik", "habibi", "habibti", "ya3ni", "yaani", "yani", "khalas", "5alas",
            "3ayez", "3ayza", "ahlan", "ma3ak", "ma3ik", "keda", "kda", "ezayak", "ezayek", "3amel", "wesh", "wach",
-           "bghit", "chno", "hadchi", "kayn", "3lik", "3lek", "leh", "ana", "hal2", "halla2", "7abibi", "7abibti"},
+           "bghit", "chno", "hadchi", "kayn", "3lik", "3lek", "leh", "ana", "hal2", "halla2", "7abibi", "7abibti",
+           "khoya", "sahbi", "rani", "3lach", "kifach", "daba", "bzaf", "bezzaf", "mzyan", "dyal", "mashi", "nta",
+           "nti", "walo", "ezay", "ba2a", "awi", "3ashan", "mafish", "delwa2ty", "kteer", "ktir", "hayda", "hek",
+           "baddi", "la2", "tayeb", "shlonak", "shlonich", "wayed", "ya5i", "3ala", "m3a", "ma3lish", "inshalah"},
 }
 # Letters of a script only one of the languages is written in: each counts as a marker
+# Arabizi's numerals for Arabic sounds inside or at the start of a Latin word ("ba2a", "ma3ak", "7abibi", "3ala");
+# chat shorthand seldom puts 2, 3, 5, 7 or 9 there ("2day" starts with its digit, "s3nd" is the rare exception)
+_ARABIZI = re.compile(r"(?<!\w)(?:[a-z]+[23579][a-z]+|[3579][a-z]{2,})(?!\w)")
 _SCRIPT = {"zh": re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"), "ar": re.compile(r"[\u0620-\u064a]+")}
 
 
@@ -99,6 +105,8 @@ def detect_language(texts: Iterable[str], available: Sequence[str]) -> str:
         for language, spelling in _SPELLING.items():
             if language in available:
                 counts[language] += len(spelling.findall(folded))
+        if "ar" in available and any(map(str.isdigit, folded)):
+            counts["ar"] += len(_ARABIZI.findall(folded))
         if not folded.isascii():
             for language, script in _SCRIPT.items():
                 if language in available:

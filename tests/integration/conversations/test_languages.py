@@ -45,3 +45,15 @@ def test_the_language_is_recognised(path: Path) -> None:
     wrong = [item["id"] for item in chats
              if detect_language([m["text"] for m in item["messages"]], engine.languages) != path.stem]
     assert len(wrong) <= len(chats) // 10, f"{path.stem}: taken for another language: {wrong}"
+
+
+@pytest.mark.parametrize(("texts", "language"), [
+    (["ya 3ammi enta fein", "msh 3aref wallah, ba2a 7aga ghariba"], "ar"),  # Arabizi: Arabic in Latin letters
+    (["wesh khoya, rani f dar", "daba nji 3andek"], "ar"),
+    (["انت فين؟", "ههههه مش عارف"], "ar"),
+    (["你多大了", "我13岁 上初一"], "zh"),
+    (["妳幾歲", "國二"], "zh"),  # traditional characters
+    (["s3nd me a pic of you", "no wtf who is this"], "en"),  # leetspeak is not Arabizi
+])
+def test_scripts_and_arabizi_are_recognised(texts: list[str], language: str) -> None:
+    assert detect_language(texts, Engine().languages) == language
