@@ -47,10 +47,10 @@ _MARKERS = {
            "nti", "walo", "ezay", "ba2a", "awi", "3ashan", "mafish", "delwa2ty", "kteer", "ktir", "hayda", "hek",
            "baddi", "la2", "tayeb", "shlonak", "shlonich", "wayed", "ya5i", "3ala", "m3a", "ma3lish", "inshalah"},
 }
-# Letters of a script only one of the languages is written in: each counts as a marker
 # Arabizi's numerals for Arabic sounds inside or at the start of a Latin word ("ba2a", "ma3ak", "7abibi", "3ala");
 # chat shorthand seldom puts 2, 3, 5, 7 or 9 there ("2day" starts with its digit, "s3nd" is the rare exception)
 _ARABIZI = re.compile(r"(?<!\w)(?:[a-z]+[23579][a-z]+|[3579][a-z]{2,})(?!\w)")
+# Letters of a script only one of the languages is written in: each counts as a marker
 _SCRIPT = {"zh": re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"), "ar": re.compile(r"[\u0620-\u064a]+")}
 
 
