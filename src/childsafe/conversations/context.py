@@ -6,6 +6,9 @@ last talked about), never the words:
   threat or a call to die within GAME_WINDOW messages of talk about a game (or in the same message) counts
   GAME_THREAT of its weight (it still shows in the evidence, with that confidence), unless its author has asked
   for pictures or talked sex (a sextortionist's threat in a gaming chat is still one);
+- a retort: someone answering sexual advances with insults or threats ("fuck off creep", "你有病吗", "滚") is
+  fending them off, not bullying, so the hostile hits of an author who has shown no sexual signals, in a chat where
+  another author has, count RETORT of their weight (the advances themselves still count in full);
 - an objection said laughing ("stop it lol", "leave me alone 😂") is banter, not a target objecting: a pushback
   hit in a message that laughs is dropped;
 - a friend's crisis check: "are you safe right now? is anyone home?" asks who is there to help, not whether a child
@@ -27,6 +30,8 @@ GAME_THREAT = 0.3  # what a threat in game talk still counts for
 GAME_THREATS = frozenset({"threat", "self_harm_incitement"})  # "i'll kill you", "die!" ("сдохни", "morre")
 SEXUAL = frozenset({"sexual_talk", "sexual_explicit", "image_request", "sextortion"})
 CRISIS_WITHIN = 5  # messages after the author's own concern
+RETORT = 0.3  # what an insult or threat answering someone else's sexual advances still counts for
+HOSTILE = frozenset({"insult", "threat", "humiliation"})
 # Laughter as chats write it, in the lexicons' languages: words, emoji and repeated syllables
 _LAUGHS = re.compile(r"(?i)(?<!\w)(?:lol+|lmf?ao+|rofl|xd+|(?:ha){2,}h?|(?:he){2,}|(?:ja){2,}|(?:je){2,}|(?:ah){2,}a?|"
                      r"mdr+|ptdr+|k{3,}|rs(?:rs)+|(?:ха){2,}х?|(?:ах){2,}а?|хд|(?:هه)+ه?|(?:ش){3,})(?!\w)|[😂🤣😹😆😅]|哈哈|呵呵|笑死")
@@ -42,6 +47,8 @@ def read(state: dict[str, Any], author: str, text: str, hits: list[Hit], *, dete
             and not _coercing(state, author, signals):
         hits = [h._replace(confidence=round(h.confidence * GAME_THREAT, 3)) if h.signal in GAME_THREATS else h
                 for h in hits]
+    if not HOSTILE.isdisjoint(signals) and _retort(state, author, signals):
+        hits = [h._replace(confidence=round(h.confidence * RETORT, 3)) if h.signal in HOSTILE else h for h in hits]
     if "pushback" in signals and _LAUGHS.search(text):
         hits = [h for h in hits if h.signal != "pushback"]
     if "supervision_question" in signals and _concerned(state, author, index, signals):
@@ -56,6 +63,14 @@ def _coercing(state: dict[str, Any], author: str, signals: set[str]) -> bool:
     """A threat from someone who has asked for pictures or talked sex is coercion, whatever game is being played."""
     own = state["authors"].get(author, {}).get("signals", {})
     return not SEXUAL.isdisjoint(signals) or any(name in own for name in SEXUAL)
+
+
+def _retort(state: dict[str, Any], author: str, signals: set[str]) -> bool:
+    """Whether hostility answers someone else's sexual advances: another author has shown sexual signals and this
+    one none."""
+    if _coercing(state, author, signals):
+        return False
+    return any(other != author and not SEXUAL.isdisjoint(entry["signals"]) for other, entry in state["authors"].items())
 
 
 def _concerned(state: dict[str, Any], author: str, index: int, signals: set[str]) -> bool:

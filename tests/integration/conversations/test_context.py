@@ -92,3 +92,13 @@ def test_a_target_objecting_makes_one_insult_bullying_but_not_when_laughing() ->
     assert "pushback" not in signals(laughing, 1) and laughing.labels["bullying"] < 0.5
     alone = engine.score([{"author": "a", "text": "please stop messaging me"}], language="en")
     assert alone.labels["bullying"] == 0
+
+
+def test_insults_fending_off_sexual_advances_are_not_bullying() -> None:
+    engine = Engine()
+    insults = [{"author": "b", "text": "ur such a loser"}, {"author": "b", "text": "ur disgusting, shut up"}]
+    assert engine.score(insults, language="en").labels["bullying"] >= 0.5
+    advances = [{"author": "a", "text": "send me a pic of u in ur bikini 😏"}]
+    fended = engine.score([*advances, *insults], language="en")
+    assert fended.labels["bullying"] < 0.5 and fended.labels["sexual"] > 0
+    assert any(h.signal == "insult" and h.confidence < 1 for m in fended.messages for h in m.hits)
