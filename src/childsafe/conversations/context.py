@@ -80,6 +80,12 @@ def _concerned(state: dict[str, Any], author: str, index: int, signals: set[str]
     return bool(seen) and index - last_seen(seen) <= CRISIS_WITHIN
 
 
+def awaiting_answer(state: dict[str, Any]) -> bool:
+    """Whether the next message falls within ANSWER_WITHIN messages of a request for contact details."""
+    asked = state.get("asked")
+    return bool(asked) and state["messages"] - asked[1] <= ANSWER_WITHIN
+
+
 def _answers(state: dict[str, Any], author: str, text: str, hits: list[Hit], index: int) -> None:
     """Within ANSWER_WITHIN messages of another author's request for contact details, a short reply holding a user
     name is a handle shared. The state keeps who asked and when (a pseudonym and an index)."""

@@ -191,7 +191,7 @@ class Engine:
             author = message.get("author")
             key = aggregate.NO_AUTHOR if author in (None, "") else (author_key(author) if author_key else str(author))
             hits, hostility = self._hits(lex, text, language, sem)
-            if hits or "asked" in state:  # a message without hits matters only as an answer to a question
+            if hits or context.awaiting_answer(state):  # a message without hits matters only as an answer
                 hits = context.read(state, key, text, hits, detectors=self._detectors_layer)
             if hits:
                 index = aggregate.add_message(state, key, [h for h in hits if h.signal != "hostile_language"],
