@@ -62,25 +62,26 @@ class LinearModel:
         # Indexing an array beats numpy scalar access for a handful of features, and unlike a list of Python floats
         # (8 MB for 2**18 weights) it stays small enough for the processor's caches: 4 bytes a weight, as stored.
         self._w = array("f", self.weights.astype(np.float32).tobytes())
-        self._known: dict[str, tuple[int, float]] = {}  # token -> (its hash, its own weight)
+        # token -> (its hash times _PAIR, its hash, its own weight), each masked: a pair's feature is
+        # ((a * _PAIR) ^ b) & mask, which is (a * _PAIR) & mask ^ b & mask, so a pair costs one XOR here
+        self._known: dict[str, tuple[int, int, float]] = {}
 
     def probability(self, tokens: Sequence[str]) -> float:
-        """The logistic of the bias plus the weights of `features(tokens)`, summed in the same order. A token's
-        hash and weight are remembered, so only the word pairs are hashed here."""
+        """The logistic of the bias plus the weights of `features(tokens)`. A token's hashes and weight are
+        remembered, so a word pair is one XOR and one lookup."""
         if not tokens:
             return 0.0
-        get, w, mask = self._known.get, self._w, self._mask
+        get, w = self._known.get, self._w
         known = [get(token) or self._learn(token) for token in tokens]
-        hashes = [h for h, _ in known]
-        z = self.bias + sum([weight for _, weight in known]
-                            + [w[((a * _PAIR) ^ b) & mask] for a, b in zip(hashes, hashes[1:], strict=False)])
+        z = (self.bias + sum([weight for _, _, weight in known])
+             + sum([w[left ^ right] for (left, _, _), (_, right, _) in zip(known, known[1:], strict=False)]))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
-    def _learn(self, token: str) -> tuple[int, float]:
+    def _learn(self, token: str) -> tuple[int, int, float]:
         if len(self._known) >= _HASHES_MAX:
             self._known.clear()
-        value = zlib.crc32(token.encode())
-        entry = self._known[token] = (value, self._w[value & self._mask])
+        value, mask = zlib.crc32(token.encode()), self._mask
+        entry = self._known[token] = ((value * _PAIR) & mask, value & mask, self._w[value & mask])
         return entry
 
     def save(self, path: Path) -> None:
@@ -117,28 +118,30 @@ def train(texts: Sequence[Sequence[str]], labels: Sequence[int], label: str, *, 
             progress(1000)
     matrix = csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(texts), 1 << dim_bits))
     matrix.sum_duplicates()
-    model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced", solver="liblinear")
+    model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced", solver="liblinear", random_state=0)
     model.fit(matrix, np.asarray(labels))
     return LinearModel(label=label, weights=model.coef_[0].astype(np.float32), bias=float(model.intercept_[0]),
                        dim_bits=dim_bits, meta={"examples": len(labels), "positives": int(sum(labels)), **(meta or {})})
 
 
-def read_training_csv(stream: Iterable[str], label: str) -> tuple[list[str], list[int]]:
-    """Rows with a `text` column and a 0/1 column named after the label (or `label`); errors name the row."""
+def read_training_csv(stream: Iterable[str], label: str) -> tuple[list[str], list[int], list[str | None]]:
+    """Rows with a `text` column and a 0/1 column named after the label (or `label`), and optionally a `language`
+    column (each row is then normalised as that language; empty means the default); errors name the row."""
     reader = csv.DictReader(stream)
     if not reader.fieldnames or "text" not in reader.fieldnames:
         raise ValueError("the CSV needs a header with a 'text' column")
     column = label if label in reader.fieldnames else "label"
     if column not in reader.fieldnames:
         raise ValueError(f"the CSV needs a '{label}' (or 'label') column of 0 and 1")
-    texts, labels = [], []
+    texts, labels, languages = [], [], []
     for row_number, row in enumerate(reader, 2):
         value = (row.get(column) or "").strip()
         if value not in ("0", "1"):
             raise ValueError(f"row {row_number}: {column} is {value!r}, not 0 or 1")
         texts.append(row.get("text") or "")
         labels.append(int(value))
-    return texts, labels
+        languages.append((row.get("language") or "").strip() or None)
+    return texts, labels, languages
 
 
 @lru_cache(maxsize=8)

@@ -140,23 +140,25 @@ def evaluate_command(file: Path, threshold: float = typer.Option(0.5, min=0.01, 
 
 @app.command("train")
 def train(csv_file: Path, label: str = typer.Option("bullying", help="The label the model scores."),
-          language: str = typer.Option("en", help="Lexicon whose normalisation the texts get."),
+          language: str = typer.Option("en", help="Lexicon whose normalisation the texts get (rows with a `language` "
+                                                "column get their own)."),
           out: Path = typer.Option(..., help="Folder for <label>.npz (point CHILDSAFE_CONVERSATIONS_MODEL_DIR at it)."),
           c: float = typer.Option(1.0, min=1e-4, help="Inverse regularisation strength.")) -> None:
-    """Train a classifier from a labelled CSV (columns: text, and the label or `label` as 0/1)."""
+    """Train a classifier from a labelled CSV (columns: text, the label or `label` as 0/1, optionally language)."""
     if not csv_file.is_file():
         raise typer.BadParameter(f"{csv_file} is not a file")
     try:
-        texts, labels = classifier.read_training_csv(csv_file.open(encoding="utf-8", newline=""), label)
-        normaliser = load(language, get_settings().conversations_lexicon_dir or None).normaliser
+        texts, labels, languages = classifier.read_training_csv(csv_file.open(encoding="utf-8", newline=""), label)
+        lexicon_dir = get_settings().conversations_lexicon_dir or None
+        normalisers = {code: load(code, lexicon_dir).normaliser for code in {language, *languages} - {None}}
     except (ValueError, LexiconError) as exc:
         _fail(str(exc))
     m = None
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("Normalising", total=len(texts))
         tokens = []
-        for text in texts:
-            tokens.append(normaliser.tokens(text))
+        for text, code in zip(texts, languages, strict=True):
+            tokens.append(normalisers[code or language].tokens(text))
             progress.advance(task)
         progress.add_task("Training", total=None)
         try:
@@ -169,7 +171,7 @@ def train(csv_file: Path, label: str = typer.Option("bullying", help="The label 
                 for t, y, h in zip(tokens, labels, held, strict=True) if h)
             m = next(f for f in figures if f.label == label) if label in evaluate.LABELS else None
             model = classifier.train(tokens, labels, label, c=c, meta={
-                "source": csv_file.name, "language": language,
+                "source": csv_file.name, "languages": sorted({code or language for code in languages}),
                 **({"heldout_precision": round(m.precision, 3), "heldout_recall": round(m.recall, 3)} if m else {})})
         except ValueError as exc:
             _fail(str(exc))

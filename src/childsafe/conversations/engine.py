@@ -22,6 +22,7 @@ SECOND_PERSON = {
     "de": {"du", "dich", "dir", "dein", "deine", "deinen", "deiner", "deinem", "bist", "ihr", "euch"},
 }
 _NONE: frozenset[str] = frozenset()
+_SELF_HARM = frozenset({"self_harm", "suicidal", "hopelessness"})  # the lexicon's own reading of the writer's state
 # Frequent short words per language, to pick a lexicon when the caller does not say which.
 _MARKERS = {
     "en": {"the", "you", "and", "is", "are", "what", "my", "me", "it", "to", "do", "i", "im", "u", "your", "this"},
@@ -129,6 +130,7 @@ class Engine:
         if self._detectors_layer:
             pii.load()
         self.hostility = classifier.bundled("bullying", model_dir) if "classifier" in self.layers else None
+        self.distress = classifier.bundled("self_harm", model_dir) if "classifier" in self.layers else None
         self.semantic = None
         if "semantic" in self.layers:  # imported only when used: it needs the `semantic` extra
             from childsafe.conversations import semantic as layer  # noqa: PLC0415
@@ -173,6 +175,10 @@ class Engine:
             hostility = self.hostility.probability(tokens)
             if hostility > aggregate.HOSTILE:
                 hits.append(Hit("hostile_language", "classifier", round(hostility, 3)))
+        if self.distress is not None and len(tokens) >= 3 and not any(h.signal in _SELF_HARM for h in hits):
+            distress = self.distress.probability(tokens)
+            if distress > aggregate.DISTRESS:
+                hits.append(Hit("distress_language", "classifier", round(distress, 3)))
         return hits, hostility
 
     def score(self, messages: Sequence[dict[str, Any]], *, language: str | None = None,

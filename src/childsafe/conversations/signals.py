@@ -70,6 +70,12 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
     _s("live_location", personal_info=0.8),
     _s("social_handle", personal_info=0.45),
     _s("hostile_language", bullying=0.4),
+    # The distress model (classifier.py, trained on messages in the nine languages) reading a message as the writer's
+    # own self-harm or suicidal thoughts where no lexicon pattern did: it counts like a hopelessness hit, once per
+    # author, so it flags a chat only beside other evidence ("are you safe?", a hopelessness phrase) or with a
+    # lexicon hit of its own; phrase lists miss most new ways of saying it.
+    _s("distress_language", self_harm=0.4),
 )}
 LEXICON_SIGNALS = tuple(name for name in SIGNALS if name not in (
-    "phone_number", "email_address", "street_address", "live_location", "social_handle", "hostile_language"))
+    "phone_number", "email_address", "street_address", "live_location", "social_handle", "hostile_language",
+    "distress_language"))

@@ -68,6 +68,23 @@ def test_train_makes_a_model_the_engine_uses(settings_env: Path, monkeypatch: py
     assert model.meta["examples"] == 100 and model.probability(["you", "loser"]) > 0.5
 
 
+def test_train_normalises_each_row_in_its_own_language(settings_env: Path) -> None:
+    data = settings_env / "train.csv"
+    rows = ["text,language,self_harm"] + ["i want to die,en,1", "je veux mourir,fr,1", "great game,en,0",
+                                          "on se voit demain,fr,0"] * 25
+    data.write_text("\n".join(rows) + "\n")
+    out = settings_env / "models"
+    result = runner.invoke(app, ["conversations", "train", str(data), "--label", "self_harm", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    from childsafe.conversations.classifier import LinearModel
+
+    model = LinearModel.load(out / "self_harm.npz")
+    assert model.meta["languages"] == ["en", "fr"] and model.probability(["je", "veux", "mourir"]) > 0.5
+    data.write_text("text,language,self_harm\nhola,xx,1\nadios,en,0\n")
+    result = runner.invoke(app, ["conversations", "train", str(data), "--label", "self_harm", "--out", str(out)])
+    assert result.exit_code == 2 and "xx" in result.output
+
+
 def test_languages_lists_the_lexicons() -> None:
     result = runner.invoke(app, ["conversations", "languages"])
     assert result.exit_code == 0 and "en:" in result.stdout and "de:" in result.stdout

@@ -71,6 +71,13 @@ def test_train_save_load_round_trip(tmp_path) -> None:  # noqa: ANN001
     assert classifier.bundled("bullying", str(tmp_path)).meta["examples"] == 80
 
 
+def test_training_csv_rows_may_name_their_language() -> None:
+    texts, labels, languages = classifier.read_training_csv(
+        io.StringIO("text,language,self_harm\nje veux mourir,fr,1\nhello,,0\n"), "self_harm")
+    assert texts == ["je veux mourir", "hello"] and labels == [1, 0] and languages == ["fr", None]
+    assert classifier.read_training_csv(io.StringIO("text,bullying\nhi,0\n"), "bullying")[2] == [None]
+
+
 def test_training_csv_errors_name_the_row() -> None:
     with pytest.raises(ValueError, match="row 3"):
         classifier.read_training_csv(io.StringIO("text,bullying\nhi,0\nyo,maybe\n"), "bullying")
