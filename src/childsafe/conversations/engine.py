@@ -12,6 +12,7 @@ from typing import Any
 
 from childsafe.conversations import aggregate, classifier, context, lexicon, pii
 from childsafe.conversations.aggregate import Hit
+from childsafe.conversations.normalise import HAN_CHARACTERS
 from childsafe.conversations.signals import LABELS
 
 # Words that aim a message at the reader: a hostile message "at you" is bullying, swearing among friends is not.
@@ -52,7 +53,7 @@ _MARKERS = {
 # chat shorthand seldom puts 2, 3, 5, 7 or 9 there ("2day" starts with its digit, "s3nd" is the rare exception)
 _ARABIZI = re.compile(r"(?<!\w)(?:[a-z]+[23579][a-z]+|[3579][a-z]{2,})(?!\w)")
 # Letters of a script only one of the languages is written in: each counts as a marker
-_SCRIPT = {"zh": re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"), "ar": re.compile(r"[\u0620-\u064a]+")}
+_SCRIPT = {"zh": re.compile(f"[{HAN_CHARACTERS}]"), "ar": re.compile(r"[\u0620-\u064a]+")}
 
 
 _WORDS = re.compile(r"\w+")

