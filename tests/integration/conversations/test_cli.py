@@ -54,34 +54,32 @@ def test_evaluate_prints_per_label_figures(settings_env: Path) -> None:
     assert figures["grooming"]["conversations"] == sum(1 for line in DEV.read_text().splitlines() if line.strip())
 
 
-def test_train_makes_a_model_the_engine_uses(settings_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    data = settings_env / "train.csv"
-    rows = ["text,bullying"] + ["you are such a loser,1", "nobody likes you idiot,1", "great game today,0",
-                                "see you tomorrow,0"] * 25
+def train(folder: Path, rows: list[str], label: str):  # noqa: ANN201
+    """`childsafe conversations train` on these CSV rows (header first) into folder/models."""
+    data = folder / "train.csv"
     data.write_text("\n".join(rows) + "\n")
-    out = settings_env / "models"
-    result = runner.invoke(app, ["conversations", "train", str(data), "--label", "bullying", "--out", str(out)])
+    return runner.invoke(app, ["conversations", "train", str(data), "--label", label, "--out", str(folder / "models")])
+
+
+def test_train_makes_a_model_the_engine_uses(settings_env: Path) -> None:
+    rows = ["you are such a loser,1", "nobody likes you idiot,1", "great game today,0", "see you tomorrow,0"] * 25
+    result = train(settings_env, ["text,bullying", *rows], "bullying")
     assert result.exit_code == 0, result.output
     from childsafe.conversations.classifier import LinearModel
 
-    model = LinearModel.load(out / "bullying.npz")
+    model = LinearModel.load(settings_env / "models" / "bullying.npz")
     assert model.meta["examples"] == 100 and model.probability(["you", "loser"]) > 0.5
 
 
 def test_train_normalises_each_row_in_its_own_language(settings_env: Path) -> None:
-    data = settings_env / "train.csv"
-    rows = ["text,language,self_harm"] + ["i want to die,en,1", "je veux mourir,fr,1", "great game,en,0",
-                                          "on se voit demain,fr,0"] * 25
-    data.write_text("\n".join(rows) + "\n")
-    out = settings_env / "models"
-    result = runner.invoke(app, ["conversations", "train", str(data), "--label", "self_harm", "--out", str(out)])
+    rows = ["i want to die,en,1", "je veux mourir,fr,1", "great game,en,0", "on se voit demain,fr,0"] * 25
+    result = train(settings_env, ["text,language,self_harm", *rows], "self_harm")
     assert result.exit_code == 0, result.output
     from childsafe.conversations.classifier import LinearModel
 
-    model = LinearModel.load(out / "self_harm.npz")
+    model = LinearModel.load(settings_env / "models" / "self_harm.npz")
     assert model.meta["languages"] == ["en", "fr"] and model.probability(["je", "veux", "mourir"]) > 0.5
-    data.write_text("text,language,self_harm\nhola,xx,1\nadios,en,0\n")
-    result = runner.invoke(app, ["conversations", "train", str(data), "--label", "self_harm", "--out", str(out)])
+    result = train(settings_env, ["text,language,self_harm", "hola,xx,1", "adios,en,0"], "self_harm")
     assert result.exit_code == 2 and "xx" in result.output
 
 
