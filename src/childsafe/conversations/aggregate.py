@@ -19,6 +19,10 @@ HOSTILE = 0.8
 # pattern): chosen among 0.8/0.85 and weights 0.3/0.4 on the held-out chats, where it took self_harm F from 0.79 to
 # 0.87, 0.74 to 0.80 and 0.69 to 0.77, and the long chats from 0.74 to 0.73, with one more friendly chat flagged.
 DISTRESS = 0.85
+# The sexual model counts from this probability (messages of three tokens or more without a sexual pattern). No lower
+# setting kept its cross-validated false readings of the development chats' ordinary messages under 0.2% (0.95: 0.57%);
+# a hit weighs 0.35 and recurs, so one author's two such messages flag a chat (0.58), one alone does not.
+SEXUAL = 0.95
 ONCE = frozenset({"concern", "distress_language"})  # signals that count once per author, however often they recur
 # Sexual talk or an image request aimed at a child is solicitation, not banter: an author's sexual evidence counts
 # up to this many times over, in proportion to the child context (once more for a confirmed child).

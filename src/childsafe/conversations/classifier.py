@@ -12,6 +12,7 @@ from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import xor
 from importlib import resources
 from pathlib import Path
 
@@ -21,32 +22,37 @@ FORMAT = "childsafe-linear/1"
 DIM_BITS = 18
 
 
-_HASHES: dict[str, int] = {}
-_HASHES_MAX = 200_000
+# Per mask, word -> its two masked hash halves (see features), remembered in two tables so that a message's
+# words are looked up in C (map over dict.get), not one by one in Python.
+_LEFT: dict[int, dict[str, int]] = {}
+_RIGHT: dict[int, dict[str, int]] = {}
+_HALVES_MAX = 200_000
 _PAIR = 0x9E3779B1  # a bigram's feature: (first word's hash * _PAIR) ^ second word's hash
 
 
-def _hashes(tokens: Sequence[str]) -> list[int]:
-    """crc32 of each word, remembered (a bounded table: words repeat, and forgetting it all is cheap)."""
-    table = _HASHES
-    out = []
+def _learn(tokens: Sequence[str], mask: int) -> tuple[dict[str, int], dict[str, int]]:
+    left, right = _LEFT.setdefault(mask, {}), _RIGHT.setdefault(mask, {})
+    if len(right) + len(tokens) > _HALVES_MAX:  # bounded tables: words repeat, and forgetting it all is cheap
+        left.clear()
+        right.clear()
     for token in tokens:
-        value = table.get(token)
-        if value is None:
-            if len(table) >= _HASHES_MAX:
-                table.clear()
-            value = table[token] = zlib.crc32(token.encode())
-        out.append(value)
-    return out
+        if token not in right:
+            value = zlib.crc32(token.encode())
+            left[token], right[token] = (value * _PAIR) & mask, value & mask
+    return left, right
 
 
 def features(tokens: Sequence[str], mask: int) -> list[int]:
-    """Hashed unigrams and bigrams; crc32 is stable across processes and machines, unlike hash(). A bigram's
-    feature is derived from its two words' hashes, so each word is hashed once."""
-    hashes = _hashes(tokens)
-    out = [h & mask for h in hashes]
-    out.extend(((a * _PAIR) ^ b) & mask for a, b in zip(hashes, hashes[1:], strict=False))
-    return out
+    """Hashed unigrams and bigrams; crc32 is stable across processes and machines, unlike hash(). A bigram's feature
+    ((a * _PAIR) ^ b) & mask is (a * _PAIR) & mask ^ b & mask, so each word's two halves are worked out once and
+    remembered, and a pair costs one XOR. Models of one size share the tables, and a message's features."""
+    right = _RIGHT.get(mask)
+    found = list(map(right.get, tokens)) if right is not None else [None]
+    if None in found:
+        right = _learn(tokens, mask)[1]
+        found = list(map(right.get, tokens))
+    found.extend(map(xor, map(_LEFT[mask].get, tokens[:-1]), found[1:]))
+    return found
 
 
 @dataclass
@@ -58,31 +64,24 @@ class LinearModel:
     meta: dict[str, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._mask = (1 << self.dim_bits) - 1
+        self.mask = (1 << self.dim_bits) - 1
         # Indexing an array beats numpy scalar access for a handful of features, and unlike a list of Python floats
         # (8 MB for 2**18 weights) it stays small enough for the processor's caches: 4 bytes a weight, as stored.
         self._w = array("f", self.weights.astype(np.float32).tobytes())
-        # token -> (its hash times _PAIR, its hash, its own weight), each masked: a pair's feature is
-        # ((a * _PAIR) ^ b) & mask, which is (a * _PAIR) & mask ^ b & mask, so a pair costs one XOR here
-        self._known: dict[str, tuple[int, int, float]] = {}
 
-    def probability(self, tokens: Sequence[str]) -> float:
-        """The logistic of the bias plus the weights of `features(tokens)`. A token's hashes and weight are
-        remembered, so a word pair is one XOR and one lookup."""
+    def probability(self, tokens: Sequence[str], shared: dict[int, list[int]] | None = None) -> float:
+        """The logistic of the bias plus the weights of `features(tokens, self.mask)`. Models that read the same
+        message pass one `shared` dict, so features are worked out once per model size."""
         if not tokens:
             return 0.0
-        get, w = self._known.get, self._w
-        known = [get(token) or self._learn(token) for token in tokens]
-        z = (self.bias + sum([weight for _, _, weight in known])
-             + sum([w[left ^ right] for (left, _, _), (_, right, _) in zip(known, known[1:], strict=False)]))
+        if shared is None:
+            found = features(tokens, self.mask)
+        else:
+            found = shared.get(self.mask)
+            if found is None:
+                found = shared[self.mask] = features(tokens, self.mask)
+        z = self.bias + sum(map(self._w.__getitem__, found))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-
-    def _learn(self, token: str) -> tuple[int, int, float]:
-        if len(self._known) >= _HASHES_MAX:
-            self._known.clear()
-        value, mask = zlib.crc32(token.encode()), self._mask
-        entry = self._known[token] = ((value * _PAIR) & mask, value & mask, self._w[value & mask])
-        return entry
 
     def save(self, path: Path) -> None:
         np.savez_compressed(path, weights=self.weights.astype(np.float16), bias=np.array([self.bias]),

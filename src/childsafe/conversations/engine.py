@@ -132,6 +132,7 @@ class Engine:
             pii.load()
         self.hostility = classifier.bundled("bullying", model_dir) if "classifier" in self.layers else None
         self.distress = classifier.bundled("self_harm", model_dir) if "classifier" in self.layers else None
+        self.sexual = classifier.bundled("sexual", model_dir) if "classifier" in self.layers else None
         self.semantic = None
         if "semantic" in self.layers:  # imported only when used: it needs the `semantic` extra
             from childsafe.conversations import semantic as layer  # noqa: PLC0415
@@ -172,14 +173,21 @@ class Engine:
             if not any(h.signal == name for h in hits):
                 hits.append(Hit(name, "semantic", confidence))
         hostility = 0.0
+        shared: dict[int, list[int]] = {}  # the models' features of this message, worked out once
         if self.hostility is not None and not SECOND_PERSON.get(language, _NONE).isdisjoint(tokens):
-            hostility = self.hostility.probability(tokens)
+            hostility = self.hostility.probability(tokens, shared)
             if hostility > aggregate.HOSTILE:
                 hits.append(Hit("hostile_language", "classifier", round(hostility, 3)))
-        if self.distress is not None and len(tokens) >= 3 and not any(h.signal in _SELF_HARM for h in hits):
-            distress = self.distress.probability(tokens)
-            if distress > aggregate.DISTRESS:
-                hits.append(Hit("distress_language", "classifier", round(distress, 3)))
+        if len(tokens) >= 3:  # the message models read what no pattern of theirs did, in a sentence's worth of words
+            read = {h.signal for h in hits}
+            if self.distress is not None and read.isdisjoint(_SELF_HARM):
+                distress = self.distress.probability(tokens, shared)
+                if distress > aggregate.DISTRESS:
+                    hits.append(Hit("distress_language", "classifier", round(distress, 3)))
+            if self.sexual is not None and read.isdisjoint(context.SEXUAL):
+                sexual = self.sexual.probability(tokens, shared)
+                if sexual > aggregate.SEXUAL:
+                    hits.append(Hit("sexual_language", "classifier", round(sexual, 3)))
         return hits, hostility
 
     def score(self, messages: Sequence[dict[str, Any]], *, language: str | None = None,

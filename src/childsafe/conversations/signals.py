@@ -75,7 +75,10 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
     # author, so it flags a chat only beside other evidence ("are you safe?", a hopelessness phrase) or with a
     # lexicon hit of its own; phrase lists miss most new ways of saying it.
     _s("distress_language", self_harm=0.4),
+    # The sexual model (classifier.py, nine languages) reading sexual talk, solicitation or an image request where no
+    # sexual pattern did. Unlike distress it recurs (up to REPEATS): two such messages from one author flag a chat.
+    _s("sexual_language", sexual=0.35),
 )}
 LEXICON_SIGNALS = tuple(name for name in SIGNALS if name not in (
     "phone_number", "email_address", "street_address", "live_location", "social_handle", "hostile_language",
-    "distress_language"))
+    "distress_language", "sexual_language"))
