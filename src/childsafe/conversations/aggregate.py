@@ -21,12 +21,15 @@ HOSTILE = 0.8
 DISTRESS = 0.85
 # The sexual model counts from this probability (messages of three tokens or more without a sexual pattern). No lower
 # setting kept its cross-validated false readings of the development chats' ordinary messages under 0.2% (0.95: 0.57%);
-# a hit weighs 0.35 and recurs, so one author's two such messages flag a chat (0.58), one alone does not.
+# a hit weighs 0.35 and recurs, so two such messages flag a chat (0.58) and one alone does not (UNAMPLIFIED, below).
 SEXUAL = 0.95
 ONCE = frozenset({"concern", "distress_language"})  # signals that count once per author, however often they recur
 # Sexual talk or an image request aimed at a child is solicitation, not banter: an author's sexual evidence counts
 # up to this many times over, in proportion to the child context (once more for a confirmed child).
 TOWARDS_CHILD = 1.0
+# ... except a model's reading, which is a guess: doubled, one uncertain message would flag a chat with a child in it
+# (on a fresh set, four self-harm and grooming chats between or with teens flagged sexual on one such hit).
+UNAMPLIFIED = frozenset({"sexual_language"})
 # Long chats: evidence fades once no sign of it has recurred for GRACE messages, halving every HALF_LIFE messages
 # more, and a conversation's score is its peak. Stages of grooming, or insults, scattered over hundreds of messages of
 # ordinary talk do not add up to a conversation's worth of risk; they do when they come together.
@@ -164,7 +167,7 @@ def _now(state: dict[str, Any]) -> tuple[dict[str, float], dict[str, list[dict[s
         for author, entry in authors.items():
             towards = 1.0 + TOWARDS_CHILD * child_context(state, author) if i == _SEXUAL and evidence[author][i] else 1.0
             for name, e in evidence[author][i]:
-                e = 1.0 - (1.0 - e) ** towards
+                e = 1.0 - (1.0 - e) ** (1.0 if name in UNAMPLIFIED else towards)
                 pooled.append(e)
                 why[label].append({"signal": name, "author": author, "contribution": round(e, 3)})
             if i == _BULLYING and entry["hostile"]:
@@ -226,28 +229,36 @@ def message_scores(state: dict[str, Any], author: str, hits: list[Hit], hostilit
         if len(_SCORES) >= _SCORES_MAX:
             _SCORES.clear()
         known = _SCORES[key] = _noisy_or_by_label(hits, hostility)
-    grooming, scores = known
+    grooming, scores, (towards, plain) = known
     out = dict(scores)
     if grooming or out["sexual"]:
         context = child_context(state, author)
         if grooming:
             out["grooming"] = round(grooming * (CONTEXT_FLOOR + (1.0 - CONTEXT_FLOOR) * context), 3)
-        if out["sexual"] and context:
-            out["sexual"] = round(1.0 - (1.0 - out["sexual"]) ** (1.0 + TOWARDS_CHILD * context), 3)
+        if out["sexual"] and context and towards < 1.0:
+            out["sexual"] = round(1.0 - towards ** (1.0 + TOWARDS_CHILD * context) * plain, 3)
     return out
 
 
-_SCORES: dict[tuple[Any, ...], tuple[float, dict[str, float]]] = {}
+_SCORES: dict[tuple[Any, ...], tuple[float, dict[str, float], tuple[float, float]]] = {}
 _SCORES_MAX = 4096
 
 
-def _noisy_or_by_label(hits: list[Hit], hostility: float) -> tuple[float, dict[str, float]]:
-    """Grooming before the child context, and every label's rounded score (grooming's still to weigh)."""
+def _noisy_or_by_label(hits: list[Hit], hostility: float) -> tuple[float, dict[str, float], tuple[float, float]]:
+    """Grooming before the child context, every label's rounded score (grooming's still to weigh), and what is left
+    of sexual after the evidence that child context amplifies and after the rest (UNAMPLIFIED)."""
     remaining = [1.0] * len(LABELS)
+    plain = 1.0
     for hit in hits:
         for label, weight in _WEIGHTS.get(hit.signal, ()):
-            remaining[label] *= 1.0 - max(0.0, min(1.0, weight * hit.confidence))
+            factor = 1.0 - max(0.0, min(1.0, weight * hit.confidence))
+            if label == _SEXUAL and hit.signal in UNAMPLIFIED:
+                plain *= factor
+            else:
+                remaining[label] *= factor
     if hostility > HOSTILE:
         remaining[_BULLYING] *= 1.0 - max(0.0, min(1.0, SIGNALS["hostile_language"].weights["bullying"] * hostility))
+    towards = remaining[_SEXUAL]
+    remaining[_SEXUAL] *= plain
     scores = {label: round(1.0 - left, 3) if 1.0 - left else 0.0 for label, left in zip(LABELS, remaining, strict=True)}
-    return 1.0 - remaining[_GROOMING], scores
+    return 1.0 - remaining[_GROOMING], scores, (towards, plain)

@@ -86,3 +86,12 @@ def test_one_sexual_message_does_not_flag_a_chat_two_from_one_author_do(engine: 
 def test_short_messages_and_the_lexicon_only_layers_leave_the_sexual_model_out() -> None:
     assert "sexual_language" not in signals(Engine(), "hoodie off", "en")
     assert "sexual_language" not in signals(Engine(layers=("lexicon", "detectors")), UNLISTED_SEXUAL, "en")
+
+
+def test_child_context_does_not_double_a_model_reading(engine: Engine) -> None:
+    child = {"author": "b", "text": "im 13 and in year 8"}
+    result = engine.score([child, {"author": "a", "text": UNLISTED_SEXUAL}], language="en")
+    assert "minor_disclosure" in {e["signal"] for e in result.evidence()}
+    assert aggregate.child_context(result.state, "a") > 0
+    assert 0.3 < result.labels["sexual"] < 0.5  # a pattern's sexual hit would count up to twice here
+    assert 0.3 < result.messages[1].scores["sexual"] < 0.5
