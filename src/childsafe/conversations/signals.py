@@ -76,7 +76,8 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
     # lexicon hit of its own; phrase lists miss most new ways of saying it.
     _s("distress_language", self_harm=0.4),
     # The sexual model (classifier.py, nine languages) reading sexual talk, solicitation or an image request where no
-    # sexual pattern did. Unlike distress it recurs (up to REPEATS): two such messages from one author flag a chat.
+    # sexual pattern did. Unlike distress it recurs (up to REPEATS): two such messages flag a chat, one does not, and
+    # child context does not double it as it does a pattern's sexual hit (aggregate.UNAMPLIFIED).
     _s("sexual_language", sexual=0.35),
 )}
 LEXICON_SIGNALS = tuple(name for name in SIGNALS if name not in (
