@@ -12,8 +12,8 @@ from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import xor
 from importlib import resources
+from operator import xor
 from pathlib import Path
 
 import numpy as np
