@@ -33,6 +33,22 @@ def test_the_childs_own_disclosure_does_not_make_the_child_a_groomer() -> None:
     assert aggregate.grooming(state, "child")[0] < aggregate.grooming(state, "adult")[0] + 0.2
 
 
+def test_a_child_swapping_schools_and_snaps_with_a_child_is_a_peer_not_a_groomer() -> None:
+    swap = [("a", ["age_question"]), ("b", ["minor_disclosure"]), ("a", ["location_question"]),
+            ("a", ["platform_move"]), ("a", ["personal_info_request"])]
+    assert run(swap)["grooming"] >= 0.5  # an unknown asker
+    peer = run([*swap, ("a", ["minor_disclosure"])])
+    assert peer["grooming"] < 0.5 and peer["personal_info"] >= 0.5
+    assert run([*swap, ("a", ["minor_disclosure"]), ("a", ["adult_disclosure"])])["grooming"] >= 0.5  # the mask slips
+    posing = run([*swap, ("a", ["minor_disclosure"]), ("a", ["secrecy"]), ("a", ["image_request"])])
+    assert posing["grooming"] >= 0.5  # a "teen" who asks for secrecy and pictures is still weighed as grooming
+    state = aggregate.new_state()  # the message's own score agrees
+    for author, names in [*swap, ("a", ["minor_disclosure"])]:
+        aggregate.add_message(state, author, [Hit(n, "lexicon") for n in names], 0.0)
+    hits = [Hit("age_question", "lexicon")]
+    assert aggregate.message_scores(state, "a", hits, 0.0)["grooming"] == round(0.3 * (0.4 + 0.6 * aggregate.PEER), 3)
+
+
 def test_sexual_talk_aimed_at_a_child_counts_more_than_between_adults() -> None:
     adults = run([("b", ["adult_disclosure"]), ("a", ["sexual_talk"])])["sexual"]
     child = run([("b", ["minor_disclosure"]), ("a", ["sexual_talk"])])["sexual"]
