@@ -73,3 +73,22 @@ def test_the_second_development_set_holds_too() -> None:
     negatives = [(item["id"], labels) for item, labels in scored if not any(item["labels"].values())]
     flagged = [i for i, labels in negatives if max(labels.values()) >= 0.5]
     assert len(negatives) >= 30 and len(flagged) <= 2, f"over-blocking on friendly chats: {flagged}"
+
+
+# A fourth development set (2026-11-28, ninth session; 108 chats, twelve per language in all nine), written by helpers
+# who saw nothing of the project and asked for what such engines get wrong: bullying without swear words (mockery of
+# clothes, accents and poverty, exclusion, rumours), banter, child players swapping schools and numbers, adults
+# posing as teens. Its bullying is far below the other sets' (0.50): the floors guard what works, not a target.
+DEV4 = DEV.with_name("dev-4.jsonl")
+FLOORS4 = {"grooming": 0.9, "sexual": 0.85, "bullying": 0.45, "self_harm": 0.75, "personal_info": 0.9}
+
+
+def test_the_fourth_development_set_holds_its_floors() -> None:
+    engine = Engine()
+    items = list(evaluate.read_jsonl(DEV4.read_text("utf-8").splitlines(), labelled=True))
+    scored = [(item, engine.score(item["messages"], language=item["language"]).labels) for item in items]
+    figures = {m.label: m for m in evaluate.metrics((item["labels"], labels) for item, labels in scored)}
+    low = {label: round(figures[label].f, 3) for label, floor in FLOORS4.items() if figures[label].f < floor}
+    assert not low, f"F below the floor: {low}"
+    peers = [labels["grooming"] for item, labels in scored if item["id"].endswith("-09")]  # the child players
+    assert len(peers) == 9 and sum(score >= 0.5 for score in peers) <= 1
