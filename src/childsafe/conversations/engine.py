@@ -160,8 +160,9 @@ class Engine:
               ) -> tuple[list[Hit], float]:
         tokens = lex.normaliser.tokens(text)
         hits: list[Hit] = []
+        vetoed = _NONE
         if self._lexicon_layer:
-            matches = lex.find(tokens)
+            matches, vetoed = lex.find_vetoed(tokens)
             if matches:
                 hits = [Hit(m.signal, "lexicon", 1.0, (m.start, m.end), " ".join(tokens[m.start:m.end]))
                         for m in (_longest(matches) if len(matches) > 1 else matches)]
@@ -179,7 +180,7 @@ class Engine:
             if hostility > aggregate.HOSTILE:
                 hits.append(Hit("hostile_language", "classifier", round(hostility, 3)))
         if len(tokens) >= 3:  # the message models read what no pattern of theirs did, in a sentence's worth of words
-            read = {h.signal for h in hits}
+            read = {h.signal for h in hits} | vetoed  # a pattern an exception cancelled is read, as not risky
             if self.distress is not None and read.isdisjoint(_SELF_HARM):
                 distress = self.distress.probability(tokens, shared)
                 if distress > aggregate.DISTRESS:

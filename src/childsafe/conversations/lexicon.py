@@ -424,14 +424,23 @@ class Lexicon:
     pattern_counts: dict[str, int]
 
     def find(self, tokens: list[str]) -> list[Match]:
+        return self.find_vetoed(tokens)[0]
+
+    def find_vetoed(self, tokens: list[str]) -> tuple[list[Match], frozenset[str]]:
+        """The matches, and the signals whose matches an exception cancelled ("dying of embarrassment" is not
+        self-harm: nothing else, a model included, should read that message as it)."""
         matches = self.signals.find(tokens)
         if self.exceptions.signals.isdisjoint([m.signal for m in matches]):  # nothing an exception could cancel
-            return matches
+            return matches, _NONE
         vetoes = self.exceptions.find(tokens)
-        if vetoes:
-            matches = [m for m in matches if not any(v.signal == m.signal and v.start < m.end and m.start < v.end
-                                                     for v in vetoes)]
-        return matches
+        if not vetoes:
+            return matches, _NONE
+        kept = [m for m in matches if not any(v.signal == m.signal and v.start < m.end and m.start < v.end
+                                              for v in vetoes)]
+        return kept, frozenset(m.signal for m in matches) - {m.signal for m in kept}
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 def _words(plain: Normaliser, patterns: Iterable[str]) -> set[str]:

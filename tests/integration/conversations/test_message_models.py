@@ -39,6 +39,25 @@ def test_a_self_harm_pattern_hit_is_not_read_twice(engine: Engine) -> None:
     assert "suicidal" in found and "distress_language" not in found
 
 
+@pytest.mark.parametrize(("text", "language"), [
+    ("y no he estudiado nada me quiero morir", "es"),  # the exam, not a wish to die
+    ("ok pero si no entiendo me aviento por la ventana", "es"),
+    ("二次函数那块我完全看不懂 看一眼就想死", "zh"),
+])
+def test_hyperbole_an_exception_cancels_is_not_read_by_the_model_either(engine: Engine, text: str,
+                                                                      language: str) -> None:
+    assert not signals(engine, text, language).keys() & {"suicidal", "self_harm", "hopelessness", "distress_language"}
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("wait are you talking about suicide?", "en"), ("tu parles de suicide là?", "fr"),
+    ("estás hablando de suicidarte?", "es"), ("stai parlando di suicidio?", "it"),
+    ("ты же не про суицид?", "ru"), ("你说的划是啥意思", "zh"),
+])
+def test_a_friend_asking_if_it_is_suicide_is_concern(engine: Engine, text: str, language: str) -> None:
+    assert "concern" in signals(engine, text, language)
+
+
 def test_distress_counts_once_per_author_and_flags_only_with_other_evidence(engine: Engine) -> None:
     alone = engine.score([{"author": "a", "text": UNLISTED}], language="ar").labels["self_harm"]
     again = engine.score([{"author": "a", "text": UNLISTED}] * 3, language="ar").labels["self_harm"]

@@ -32,6 +32,13 @@ def signals(text: str) -> set[str]:
     return {m.signal for m in LEX.find(LEX.normaliser.tokens(text))}
 
 
+def test_find_vetoed_names_the_signals_an_exception_cancelled() -> None:
+    matches, vetoed = LEX.find_vetoed(LEX.normaliser.tokens("i cut myself shaving"))
+    assert matches == [] and vetoed == {"self_harm"}
+    matches, vetoed = LEX.find_vetoed(LEX.normaliser.tokens("i cut myself"))
+    assert [m.signal for m in matches] == ["self_harm"] and not vetoed
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("hey how old r u", {"age_question"}),
     ("what year are you in?", {"age_question"}),
