@@ -83,12 +83,30 @@ DEV4 = DEV.with_name("dev-4.jsonl")
 FLOORS4 = {"grooming": 0.9, "sexual": 0.85, "bullying": 0.45, "self_harm": 0.75, "personal_info": 0.9}
 
 
-def test_the_fourth_development_set_holds_its_floors() -> None:
+# A fifth, written the same day to the same kind of brief: sexual talk without grooming (peer pressure for nudes,
+# shared intimate images, sextortion by a "teen", group-chat harassment), self-harm mostly hinted at, and friendly
+# chats that talk of dying (exam hyperbole, a series about suicide, adults sexting). No grooming chat.
+DEV5 = DEV.with_name("dev-5.jsonl")
+FLOORS5 = {"sexual": 0.6, "bullying": 0.4, "self_harm": 0.78, "personal_info": 0.7}
+
+
+def _floors(path: Path, floors: dict[str, float]) -> list[tuple[dict, dict[str, float]]]:
     engine = Engine()
-    items = list(evaluate.read_jsonl(DEV4.read_text("utf-8").splitlines(), labelled=True))
+    items = list(evaluate.read_jsonl(path.read_text("utf-8").splitlines(), labelled=True))
     scored = [(item, engine.score(item["messages"], language=item["language"]).labels) for item in items]
     figures = {m.label: m for m in evaluate.metrics((item["labels"], labels) for item, labels in scored)}
-    low = {label: round(figures[label].f, 3) for label, floor in FLOORS4.items() if figures[label].f < floor}
+    low = {label: round(figures[label].f, 3) for label, floor in floors.items() if figures[label].f < floor}
     assert not low, f"F below the floor: {low}"
+    return scored
+
+
+def test_the_fourth_development_set_holds_its_floors() -> None:
+    scored = _floors(DEV4, FLOORS4)
     peers = [labels["grooming"] for item, labels in scored if item["id"].endswith("-09")]  # the child players
     assert len(peers) == 9 and sum(score >= 0.5 for score in peers) <= 1
+
+
+def test_the_fifth_development_set_holds_its_floors() -> None:
+    scored = _floors(DEV5, FLOORS5)
+    friendly = [labels for item, labels in scored if not any(item["labels"].values())]
+    assert len(friendly) == 36 and sum(max(labels.values()) >= 0.5 for labels in friendly) <= 10
