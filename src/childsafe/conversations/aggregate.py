@@ -37,6 +37,10 @@ GRACE = 50
 HALF_LIFE = 50
 # An objection to someone else's hostility ("leave me alone", "delete it now") adds this much to bullying: one insult
 # (0.45) that its target objects to reaches 0.62; an objection with no hostility from another author counts nothing.
+# The same goes for sexual, when the objection follows another author's sexual advance ("send one from the front 😏",
+# then "delete that"): one uncertain reading (0.35) that its target objects to reaches 0.55. Chosen on fresh
+# development chats (sexual F 0.65 -> 0.75) and checked by a rule written before scoring: held-out sexual F rose on
+# three sets (0.84 -> 0.85, 0.80 -> 0.82, 0.73 -> 0.81), the others unchanged, no friendly chat more flagged.
 PUSHBACK = 0.3
 # Children ask each other's age, school and snap all the time: an author who says they are a minor, and never that
 # they are an adult, is as far as the chat shows a peer, and the child context of their grooming evidence counts
@@ -191,24 +195,32 @@ def _now(state: dict[str, Any]) -> tuple[dict[str, float], dict[str, list[dict[s
                 pooled.append(hostile)
                 why[label].append({"signal": "hostile_language", "author": author,
                                    "contribution": round(hostile, 3)})
-        if i == _BULLYING:
-            for author, objection in _pushback(state, evidence):
+        if i in _OBJECTED:
+            for author, objection in _pushback(state, evidence, i):
                 pooled.append(objection)
                 why[label].append({"signal": "pushback", "author": author, "contribution": round(objection, 3)})
         result[label] = _noisy_or(pooled)
     return {k: round(v, 3) for k, v in result.items()}, why
 
 
-def _pushback(state: dict[str, Any], evidence: dict[str, list[list[tuple[str, float]]]]) -> list[tuple[str, float]]:
-    """Each author's objection (faded like any evidence), if another author has been hostile."""
+def _pushback(state: dict[str, Any], evidence: dict[str, list[list[tuple[str, float]]]], label: int
+              ) -> list[tuple[str, float]]:
+    """Each author's objection (faded like any evidence), if another author has shown evidence of the label: been
+    hostile, for bullying; made sexual advances before the objection, for sexual."""
     authors = state["authors"]
     objecting = [(author, entry["signals"]["pushback"]) for author, entry in authors.items()
                  if "pushback" in entry["signals"]]
     if not objecting:
         return []
-    hostile = {author for author, entry in authors.items()
-               if entry["hostile"] or any(e > 0 for _, e in evidence[author][_BULLYING])}
-    return [(author, PUSHBACK * _fade(state, last_seen(seen))) for author, seen in objecting if hostile - {author}]
+    if label == _BULLYING:
+        hostile = {author for author, entry in authors.items()
+                   if entry["hostile"] or any(e > 0 for _, e in evidence[author][_BULLYING])}
+        return [(author, PUSHBACK * _fade(state, last_seen(seen))) for author, seen in objecting
+                if hostile - {author}]
+    first = {author: min(entry["signals"][name][2] for name, e in evidence[author][label] if e > 0)
+             for author, entry in authors.items() if any(e > 0 for _, e in evidence[author][label])}
+    return [(author, PUSHBACK * _fade(state, last_seen(seen))) for author, seen in objecting
+            if any(other != author and at < last_seen(seen) for other, at in first.items())]
 
 
 def _evidence_by_label(state: dict[str, Any], signals: dict[str, list[Any]]) -> list[list[tuple[str, float]]]:
@@ -230,6 +242,7 @@ def _evidence_by_label(state: dict[str, Any], signals: dict[str, list[Any]]) -> 
 _WEIGHTS = {name: tuple((LABELS.index(label), weight) for label, weight in signal.weights.items()
                         if weight and label in LABELS) for name, signal in SIGNALS.items()}
 _GROOMING, _SEXUAL, _BULLYING = LABELS.index("grooming"), LABELS.index("sexual"), LABELS.index("bullying")
+_OBJECTED = (_BULLYING, _SEXUAL)  # the labels an objection to someone else's evidence counts for
 
 
 def message_scores(state: dict[str, Any], author: str, hits: list[Hit], hostility: float) -> dict[str, float]:

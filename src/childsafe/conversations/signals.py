@@ -57,9 +57,10 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
     # near it (context.py).
     _s("game_talk"),
     # The target of hostility, or a bystander, objecting ("leave me alone", "delete it", "i'm telling the teacher",
-    # "what did i do to you"): no risk in itself, and nothing at all unless someone else in the chat has been hostile;
-    # then it shows the hostility landed, and counts PUSHBACK for bullying once per author (aggregate.py). Bullying
-    # is phrased in endless ways a lexicon half-knows, while its targets object in a few.
+    # "what did i do to you"): no risk in itself, and nothing at all unless someone else in the chat has been hostile,
+    # or made a sexual advance before it; then it shows the hostility or the advance landed, and counts PUSHBACK for
+    # bullying or sexual once per author (aggregate.py). Both are phrased in endless ways a lexicon half-knows, while
+    # their targets object in a few.
     _s("pushback"),
     _s("personal_info_request", "risk_assessment", grooming=0.2, personal_info=0.55),
     _s("personal_info_share", personal_info=0.6),

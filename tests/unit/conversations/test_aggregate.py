@@ -143,3 +143,12 @@ def test_an_objection_counts_only_against_someone_elses_hostility() -> None:
     aggregate.add_message(state, "b", [Hit("pushback", "lexicon")], 0.0)
     assert {"signal": "pushback", "author": "b", "contribution": aggregate.PUSHBACK} in aggregate.scores(state)[1][
         "bullying"]
+
+
+def test_an_objection_after_a_sexual_advance_counts_for_sexual() -> None:
+    advance = run([("a", ["sexual_language"])])["sexual"]
+    assert 0 < advance < 0.5  # one uncertain reading alone does not flag
+    objected = run([("a", ["sexual_language"]), ("b", ["pushback"])])
+    assert objected["sexual"] >= 0.5 and objected["bullying"] == 0  # it landed as unwanted; nobody was hostile
+    assert run([("b", ["pushback"]), ("a", ["sexual_language"])])["sexual"] == advance  # a "no" before it is not one
+    assert run([("a", ["sexual_language"]), ("a", ["pushback"])])["sexual"] == advance  # nor the advancer's own
