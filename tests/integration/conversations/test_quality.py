@@ -63,13 +63,18 @@ def test_messages_are_never_kept_in_the_state(scored) -> None:  # noqa: ANN001
     assert all(m["text"] not in state for m in item["messages"] if len(m["text"]) > 3)
 
 
-def test_the_second_development_set_holds_too() -> None:
+def _floors(path: Path, floors: dict[str, float]) -> list[tuple[dict, dict[str, float]]]:
     engine = Engine()
-    items = list(evaluate.read_jsonl(DEV2.read_text("utf-8").splitlines(), labelled=True))
+    items = list(evaluate.read_jsonl(path.read_text("utf-8").splitlines(), labelled=True))
     scored = [(item, engine.score(item["messages"], language=item["language"]).labels) for item in items]
     figures = {m.label: m for m in evaluate.metrics((item["labels"], labels) for item, labels in scored)}
-    low = {label: round(figures[label].f, 3) for label, floor in FLOORS.items() if figures[label].f < floor}
+    low = {label: round(figures[label].f, 3) for label, floor in floors.items() if figures[label].f < floor}
     assert not low, f"F below the floor: {low}"
+    return scored
+
+
+def test_the_second_development_set_holds_too() -> None:
+    scored = _floors(DEV2, FLOORS)
     negatives = [(item["id"], labels) for item, labels in scored if not any(item["labels"].values())]
     flagged = [i for i, labels in negatives if max(labels.values()) >= 0.5]
     assert len(negatives) >= 30 and len(flagged) <= 2, f"over-blocking on friendly chats: {flagged}"
@@ -88,16 +93,6 @@ FLOORS4 = {"grooming": 0.9, "sexual": 0.85, "bullying": 0.45, "self_harm": 0.75,
 # chats that talk of dying (exam hyperbole, a series about suicide, adults sexting). No grooming chat.
 DEV5 = DEV.with_name("dev-5.jsonl")
 FLOORS5 = {"sexual": 0.6, "bullying": 0.4, "self_harm": 0.78, "personal_info": 0.7}
-
-
-def _floors(path: Path, floors: dict[str, float]) -> list[tuple[dict, dict[str, float]]]:
-    engine = Engine()
-    items = list(evaluate.read_jsonl(path.read_text("utf-8").splitlines(), labelled=True))
-    scored = [(item, engine.score(item["messages"], language=item["language"]).labels) for item in items]
-    figures = {m.label: m for m in evaluate.metrics((item["labels"], labels) for item, labels in scored)}
-    low = {label: round(figures[label].f, 3) for label, floor in floors.items() if figures[label].f < floor}
-    assert not low, f"F below the floor: {low}"
-    return scored
 
 
 def test_the_fourth_development_set_holds_its_floors() -> None:
