@@ -105,3 +105,17 @@ def test_the_fifth_development_set_holds_its_floors() -> None:
     scored = _floors(DEV5, FLOORS5)
     friendly = [labels for item, labels in scored if not any(item["labels"].values())]
     assert len(friendly) == 36 and sum(max(labels.values()) >= 0.5 for labels in friendly) <= 10
+
+
+# A sixth, of long chats (45, five per language, 104 to 154 messages): in most, people object for ordinary reasons
+# (chores, spoilers, a joke photo, a football argument); one bullying chat per language builds up among other talk.
+# It shows what the engine does not yet do: bullying 0.25, and 11 of 27 friendly long chats flagged. Kept as a
+# measure for the next round, with floors under what works.
+DEV6 = DEV.with_name("dev-6.jsonl")
+FLOORS6 = {"sexual": 0.8, "self_harm": 0.55}
+
+
+def test_the_sixth_development_set_holds_its_floors() -> None:
+    scored = _floors(DEV6, FLOORS6)
+    friendly = [labels for item, labels in scored if not any(item["labels"].values())]
+    assert len(friendly) == 27 and sum(max(labels.values()) >= 0.5 for labels in friendly) <= 11
