@@ -42,6 +42,13 @@ HALF_LIFE = 50
 # development chats (sexual F 0.65 -> 0.75) and checked by a rule written before scoring: held-out sexual F rose on
 # three sets (0.84 -> 0.85, 0.80 -> 0.82, 0.73 -> 0.81), the others unchanged, no friendly chat more flagged.
 PUSHBACK = 0.3
+# ... and where no hostility was read at all (mockery of clothes, accents or poverty told in plain words), one member
+# of a group chat of GROUP or more who objects again and again, with nobody else objecting and no sexual advance to
+# object to, counts as a target: their objections compound like any recurring evidence (two reach 0.51). In a pair,
+# or where several object, objections are more often an argument ("that's not true", "I never said that").
+# Designed on long development chats (bullying 0.25 -> 0.73, no friendly chat more flagged); checked by a rule written
+# before scoring: held-out bullying 0.68 -> 0.70, 0.79 -> 0.86, 0.60 -> 0.62, 0.69 -> 0.74, the others unchanged.
+GROUP = 3
 # Children ask each other's age, school and snap all the time: an author who says they are a minor, and never that
 # they are an adult, is as far as the chat shows a peer, and the child context of their grooming evidence counts
 # half. On fresh development chats this cleared four of five pairs of child players swapping schools and numbers, and
@@ -215,8 +222,16 @@ def _pushback(state: dict[str, Any], evidence: dict[str, list[list[tuple[str, fl
     if label == _BULLYING:
         hostile = {author for author, entry in authors.items()
                    if entry["hostile"] or any(e > 0 for _, e in evidence[author][_BULLYING])}
-        return [(author, PUSHBACK * _fade(state, last_seen(seen))) for author, seen in objecting
-                if hostile - {author}]
+        advances = {author for author, entry in authors.items()
+                    if not _SEXUAL_SIGNALS.isdisjoint(entry["signals"])}
+        alone = len(objecting) == 1 and len(authors) >= GROUP and not advances - {objecting[0][0]}
+        out = []
+        for author, seen in objecting:
+            if hostile - {author}:
+                out.append((author, PUSHBACK * _fade(state, last_seen(seen))))
+            elif alone and seen[0] >= 2:  # one member of a group objecting again and again, and nobody else
+                out.append((author, (1.0 - (1.0 - PUSHBACK) ** min(seen[0], REPEATS)) * _fade(state, last_seen(seen))))
+        return out
     first = {author: min(entry["signals"][name][2] for name, e in evidence[author][label] if e > 0)
              for author, entry in authors.items() if any(e > 0 for _, e in evidence[author][label])}
     return [(author, PUSHBACK * _fade(state, last_seen(seen))) for author, seen in objecting
@@ -241,6 +256,7 @@ def _evidence_by_label(state: dict[str, Any], signals: dict[str, list[Any]]) -> 
 # those (a signal's other labels would multiply by exactly 1).
 _WEIGHTS = {name: tuple((LABELS.index(label), weight) for label, weight in signal.weights.items()
                         if weight and label in LABELS) for name, signal in SIGNALS.items()}
+_SEXUAL_SIGNALS = frozenset(name for name, signal in SIGNALS.items() if signal.weights.get("sexual"))
 _GROOMING, _SEXUAL, _BULLYING = LABELS.index("grooming"), LABELS.index("sexual"), LABELS.index("bullying")
 _OBJECTED = (_BULLYING, _SEXUAL)  # the labels an objection to someone else's evidence counts for
 

@@ -83,16 +83,16 @@ def test_the_second_development_set_holds_too() -> None:
 # A fourth development set (2026-11-28, ninth session; 108 chats, twelve per language in all nine), written by helpers
 # who saw nothing of the project and asked for what such engines get wrong: bullying without swear words (mockery of
 # clothes, accents and poverty, exclusion, rumours), banter, child players swapping schools and numbers, adults
-# posing as teens. Its bullying is far below the other sets' (0.50): the floors guard what works, not a target.
+# posing as teens. Its bullying is far below the other sets' (0.64): the floors guard what works, not a target.
 DEV4 = DEV.with_name("dev-4.jsonl")
-FLOORS4 = {"grooming": 0.9, "sexual": 0.85, "bullying": 0.45, "self_harm": 0.75, "personal_info": 0.9}
+FLOORS4 = {"grooming": 0.9, "sexual": 0.85, "bullying": 0.6, "self_harm": 0.75, "personal_info": 0.9}
 
 
 # A fifth, written the same day to the same kind of brief: sexual talk without grooming (peer pressure for nudes,
 # shared intimate images, sextortion by a "teen", group-chat harassment), self-harm mostly hinted at, and friendly
 # chats that talk of dying (exam hyperbole, a series about suicide, adults sexting). No grooming chat.
 DEV5 = DEV.with_name("dev-5.jsonl")
-FLOORS5 = {"sexual": 0.6, "bullying": 0.4, "self_harm": 0.78, "personal_info": 0.7}
+FLOORS5 = {"sexual": 0.6, "bullying": 0.5, "self_harm": 0.78, "personal_info": 0.7}
 
 
 def test_the_fourth_development_set_holds_its_floors() -> None:
@@ -109,10 +109,10 @@ def test_the_fifth_development_set_holds_its_floors() -> None:
 
 # A sixth, of long chats (45, five per language, 104 to 154 messages): in most, people object for ordinary reasons
 # (chores, spoilers, a joke photo, a football argument); one bullying chat per language builds up among other talk.
-# It shows what the engine does not yet do: bullying 0.25, and 11 of 27 friendly long chats flagged. Kept as a
-# measure for the next round, with floors under what works.
+# The lone-objection reading was designed on it (bullying 0.25 -> 0.73); 11 of 27 friendly long chats are flagged,
+# which is what the next round should work on.
 DEV6 = DEV.with_name("dev-6.jsonl")
-FLOORS6 = {"sexual": 0.8, "self_harm": 0.55}
+FLOORS6 = {"sexual": 0.8, "bullying": 0.65, "self_harm": 0.55}
 
 
 def test_the_sixth_development_set_holds_its_floors() -> None:

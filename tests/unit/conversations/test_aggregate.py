@@ -152,3 +152,14 @@ def test_an_objection_after_a_sexual_advance_counts_for_sexual() -> None:
     assert objected["sexual"] >= 0.5 and objected["bullying"] == 0  # it landed as unwanted; nobody was hostile
     assert run([("b", ["pushback"]), ("a", ["sexual_language"])])["sexual"] == advance  # a "no" before it is not one
     assert run([("a", ["sexual_language"]), ("a", ["pushback"])])["sexual"] == advance  # nor the advancer's own
+
+
+def test_a_group_member_who_objects_again_and_again_alone_is_a_target() -> None:
+    chat = [("a", ["game_talk"]), ("b", ["game_talk"]), ("c", ["pushback"]), ("a", ["game_talk"]), ("c", ["pushback"])]
+    assert run(chat)["bullying"] >= 0.5  # mockery no pattern read, and its target objecting twice
+    assert run(chat[:3])["bullying"] < 0.5  # once is not enough
+    assert run([("b", ["pushback"]), ("c", ["pushback"]), ("b", ["pushback"]), ("c", ["pushback"]),
+                ("a", ["game_talk"])])["bullying"] == 0  # two arguing, each objecting: an argument
+    assert run([("a", ["game_talk"]), ("c", ["pushback"]), ("c", ["pushback"])])["bullying"] == 0  # a pair
+    assert run([("a", ["sexual_language"]), ("b", ["game_talk"]), ("c", ["pushback"]),
+                ("c", ["pushback"])])["bullying"] == 0  # refusing an advance is not being bullied
