@@ -129,9 +129,10 @@ def child_context(state: dict[str, Any], author: str) -> float:
     return max(checks, disclosed)
 
 
-def grooming_context(state: dict[str, Any], author: str) -> float:
-    """The child context that weighs `author`'s grooming evidence: a self-declared minor's is cut to PEER of it."""
-    context = child_context(state, author)
+def grooming_context(state: dict[str, Any], author: str, context: float | None = None) -> float:
+    """The child context (`child_context`, if already known) that weighs `author`'s grooming evidence: a
+    self-declared minor's is cut to PEER of it."""
+    context = child_context(state, author) if context is None else context
     if context:
         own = state["authors"].get(author, {}).get("signals", {})
         if "minor_disclosure" in own and "adult_disclosure" not in own:
@@ -219,23 +220,22 @@ def _pushback(state: dict[str, Any], evidence: dict[str, list[list[tuple[str, fl
                  if "pushback" in entry["signals"]]
     if not objecting:
         return []
-    if label == _BULLYING:
-        hostile = {author for author, entry in authors.items()
-                   if entry["hostile"] or any(e > 0 for _, e in evidence[author][_BULLYING])}
-        advances = {author for author, entry in authors.items()
-                    if not _SEXUAL_SIGNALS.isdisjoint(entry["signals"])}
-        alone = len(objecting) == 1 and len(authors) >= GROUP and not advances - {objecting[0][0]}
-        out = []
-        for author, seen in objecting:
-            if hostile - {author}:
-                out.append((author, PUSHBACK * _fade(state, last_seen(seen))))
-            elif alone and seen[0] >= 2:  # one member of a group objecting again and again, and nobody else
-                out.append((author, (1.0 - (1.0 - PUSHBACK) ** min(seen[0], REPEATS)) * _fade(state, last_seen(seen))))
-        return out
-    first = {author: min(entry["signals"][name][2] for name, e in evidence[author][label] if e > 0)
-             for author, entry in authors.items() if any(e > 0 for _, e in evidence[author][label])}
-    return [(author, PUSHBACK * _fade(state, last_seen(seen))) for author, seen in objecting
-            if any(other != author and at < last_seen(seen) for other, at in first.items())]
+    advancing = {author: min(entry["signals"][name][2] for name, e in evidence[author][_SEXUAL] if e > 0)
+                 for author, entry in authors.items() if any(e > 0 for _, e in evidence[author][_SEXUAL])}
+    if label == _SEXUAL:  # an objection after someone else's advance
+        return [(author, PUSHBACK * _fade(state, last_seen(seen))) for author, seen in objecting
+                if any(other != author and at < last_seen(seen) for other, at in advancing.items())]
+    hostile = {author for author, entry in authors.items()
+               if entry["hostile"] or any(e > 0 for _, e in evidence[author][_BULLYING])}
+    alone = len(objecting) == 1 and len(authors) >= GROUP and not set(advancing) - {objecting[0][0]}
+    out = []
+    for author, seen in objecting:
+        fade = _fade(state, last_seen(seen))
+        if hostile - {author}:
+            out.append((author, PUSHBACK * fade))
+        elif alone and seen[0] >= 2:  # one member of a group objecting again and again, and nobody else
+            out.append((author, (1.0 - (1.0 - PUSHBACK) ** min(seen[0], REPEATS)) * fade))
+    return out
 
 
 def _evidence_by_label(state: dict[str, Any], signals: dict[str, list[Any]]) -> list[list[tuple[str, float]]]:
@@ -256,7 +256,6 @@ def _evidence_by_label(state: dict[str, Any], signals: dict[str, list[Any]]) -> 
 # those (a signal's other labels would multiply by exactly 1).
 _WEIGHTS = {name: tuple((LABELS.index(label), weight) for label, weight in signal.weights.items()
                         if weight and label in LABELS) for name, signal in SIGNALS.items()}
-_SEXUAL_SIGNALS = frozenset(name for name, signal in SIGNALS.items() if signal.weights.get("sexual"))
 _GROOMING, _SEXUAL, _BULLYING = LABELS.index("grooming"), LABELS.index("sexual"), LABELS.index("bullying")
 _OBJECTED = (_BULLYING, _SEXUAL)  # the labels an objection to someone else's evidence counts for
 
@@ -280,7 +279,7 @@ def message_scores(state: dict[str, Any], author: str, hits: list[Hit], hostilit
         context = child_context(state, author)
         if grooming:
             out["grooming"] = round(grooming * (CONTEXT_FLOOR + (1.0 - CONTEXT_FLOOR)
-                                                * grooming_context(state, author)), 3)
+                                                * grooming_context(state, author, context)), 3)
         if out["sexual"] and context and towards < 1.0:
             out["sexual"] = round(1.0 - towards ** (1.0 + TOWARDS_CHILD * context) * plain, 3)
     return out
