@@ -64,10 +64,19 @@ class FakeUpstream:
         self.port = 0
 
     async def start(self) -> None:
+        """UDP and TCP on one port number: the system picks a free UDP port, whose TCP twin may be taken; then try
+        another (a CI run once failed on that race)."""
         loop = asyncio.get_running_loop()
-        self.udp, _ = await loop.create_datagram_endpoint(lambda: _Udp(self), local_addr=("127.0.0.1", 0))
-        self.port = self.udp.get_extra_info("sockname")[1]
-        self.tcp = await asyncio.start_server(self._tcp, "127.0.0.1", self.port)
+        for attempt in range(20):
+            self.udp, _ = await loop.create_datagram_endpoint(lambda: _Udp(self), local_addr=("127.0.0.1", 0))
+            self.port = self.udp.get_extra_info("sockname")[1]
+            try:
+                self.tcp = await asyncio.start_server(self._tcp, "127.0.0.1", self.port)
+                return
+            except OSError:
+                self.udp.close()
+                if attempt == 19:
+                    raise
 
     async def _tcp(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         length = struct.unpack("!H", await reader.readexactly(2))[0]
