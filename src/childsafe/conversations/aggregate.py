@@ -188,8 +188,9 @@ def _now(state: dict[str, Any]) -> tuple[dict[str, float], dict[str, list[dict[s
             if context > 0:
                 why["grooming"].append({"signal": "child_context", "author": author,
                                         "contribution": round(context, 3)})
+    result["self_harm"], why["self_harm"] = _at_risk(evidence)
     for i, label in enumerate(LABELS):
-        if i == _GROOMING:
+        if i in (_GROOMING, _SELF_HARM):
             continue
         pooled: list[float] = []
         for author, entry in authors.items():
@@ -209,6 +210,21 @@ def _now(state: dict[str, Any]) -> tuple[dict[str, float], dict[str, list[dict[s
                 why[label].append({"signal": "pushback", "author": author, "contribution": round(objection, 3)})
         result[label] = _noisy_or(pooled)
     return {k: round(v, 3) for k, v in result.items()}, why
+
+
+def _at_risk(evidence: dict[str, list[list[tuple[str, float]]]]) -> tuple[float, list[dict[str, Any]]]:
+    """Self-harm is one person's state: each author's own signs, with the others' concern (asked of someone else),
+    and the chat's score is the most at-risk author's. Two people's single uncertain readings ("i'm just stressed",
+    "nah all good") do not add up to one person at risk; in a chat without authors, everything is one writer's."""
+    best: tuple[float, list[dict[str, Any]]] = (0.0, [])
+    for author, own in evidence.items():
+        counted = [(author, name, e) for name, e in own[_SELF_HARM] if name != "concern" or author == NO_AUTHOR]
+        counted += [(other, name, e) for other, theirs in evidence.items() if other != author
+                    for name, e in theirs[_SELF_HARM] if name == "concern"]
+        score = _noisy_or([e for _, _, e in counted])
+        if score > best[0]:
+            best = (score, [{"signal": name, "author": who, "contribution": round(e, 3)} for who, name, e in counted])
+    return best
 
 
 def _pushback(state: dict[str, Any], evidence: dict[str, list[list[tuple[str, float]]]], label: int
@@ -257,6 +273,7 @@ def _evidence_by_label(state: dict[str, Any], signals: dict[str, list[Any]]) -> 
 _WEIGHTS = {name: tuple((LABELS.index(label), weight) for label, weight in signal.weights.items()
                         if weight and label in LABELS) for name, signal in SIGNALS.items()}
 _GROOMING, _SEXUAL, _BULLYING = LABELS.index("grooming"), LABELS.index("sexual"), LABELS.index("bullying")
+_SELF_HARM = LABELS.index("self_harm")
 _OBJECTED = (_BULLYING, _SEXUAL)  # the labels an objection to someone else's evidence counts for
 
 

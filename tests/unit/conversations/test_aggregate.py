@@ -63,9 +63,26 @@ def test_sexual_talk_aimed_at_a_child_counts_more_than_between_adults() -> None:
 
 def test_a_friends_worried_reply_lifts_weak_signs_but_never_flags_alone() -> None:
     counsellor = run([("c", ["concern"]), ("c", ["concern"]), ("c", ["concern"])])["self_harm"]
+    checked_in = run([("a", ["concern"]), ("b", ["concern"])])["self_harm"]  # each asks after the other
     hint = run([("a", ["hopelessness"])])["self_harm"]
     answered = run([("a", ["hopelessness"]), ("b", ["concern"])])["self_harm"]
-    assert counsellor == 0.3 and hint < 0.5 <= answered
+    assert counsellor == 0.0 and checked_in == 0.3 and hint < 0.5 <= answered
+
+
+def test_self_harm_is_one_persons_signs_not_the_chats() -> None:
+    # two friends' single uncertain readings ("i'm just stressed", "nah all good") do not make one person at risk
+    assert run([("a", ["distress_language"]), ("b", ["distress_language"])])["self_harm"] == 0.4
+    assert run([("a", ["distress_language"]), ("a", ["hopelessness"])])["self_harm"] >= 0.5  # one writer's: they add
+    # a writer's own concern is for someone else; another's concern is for them
+    assert run([("a", ["hopelessness"]), ("a", ["concern"])])["self_harm"] == 0.4
+    state = aggregate.new_state()
+    for author, name in (("a", "hopelessness"), ("b", "concern"), ("c", "distress_language")):
+        aggregate.add_message(state, author, [Hit(name, "lexicon")], 0.0)
+    labels, why = aggregate.scores(state)
+    assert labels["self_harm"] == 0.58  # a's sign with b's concern; c's reading stands apart
+    assert {(w["signal"], w["author"]) for w in why["self_harm"]} == {("hopelessness", "a"), ("concern", "b")}
+    # without authors, every message is one writer's
+    assert run([("?", ["distress_language"]), ("?", ["concern"])])["self_harm"] == 0.58
 
 
 def test_one_signal_repeated_adds_up_to_a_limit() -> None:
