@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate, chain
 from operator import xor
 from pathlib import Path
 
@@ -80,8 +81,7 @@ class LinearModel:
             found = shared.get(self.mask)
             if found is None:
                 found = shared[self.mask] = features(tokens, self.mask)
-        z = self.bias + sum(map(self._w.__getitem__, found))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return logistic(self.bias + sum(map(self._w.__getitem__, found)))
 
     def save(self, path: Path) -> None:
         np.savez_compressed(path, weights=self.weights.astype(np.float16), bias=np.array([self.bias]),
@@ -97,6 +97,42 @@ class LinearModel:
             return cls(label=meta.pop("label"), weights=data["weights"].astype(np.float32),
                        bias=float(data["bias"][0]), dim_bits=int(data["dim_bits"][0]),
                        meta={k: v for k, v in meta.items() if k != "format"})
+
+
+def logistic(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+class Reader:
+    """Several models reading the same messages, a conversation's worth at a time: each message's features are worked
+    out once per model size, then every model's weights for all of them are gathered and summed in a few array
+    operations, where one message at a time costs a Python call per model and a lookup per feature. The sums are in
+    float64 in the features' order, so each logit is exactly the one `LinearModel.probability` adds up."""
+
+    def __init__(self, models: Sequence[LinearModel]) -> None:
+        self.size = len(models)
+        groups: dict[int, list[int]] = {}
+        for column, model in enumerate(models):
+            groups.setdefault(model.mask, []).append(column)
+        self._groups = [(mask, columns, np.stack([models[c].weights.astype(np.float32) for c in columns], axis=1),
+                         [models[c].bias for c in columns]) for mask, columns in groups.items()]
+
+    def logits(self, messages: Sequence[Sequence[str]]) -> list[list[float] | None]:
+        """Per message, each model's bias plus weights (`logistic` makes it a probability); None for a message
+        without tokens, which no model reads."""
+        rows: list[list[float] | None] = [[0.0] * self.size if tokens else None for tokens in messages]
+        read = [row for row in rows if row is not None]
+        if not read:
+            return rows
+        for mask, columns, weights, biases in self._groups:
+            found = [features(tokens, mask) for tokens in messages if tokens]  # a word or more: a feature or more
+            counts = list(map(len, found))
+            index = np.fromiter(chain.from_iterable(found), dtype=np.intp, count=sum(counts))
+            sums = np.add.reduceat(weights[index].astype(np.float64), [0, *accumulate(counts[:-1])], axis=0)
+            for row, totals in zip(read, sums.tolist(), strict=True):
+                for column, bias, total in zip(columns, biases, totals, strict=True):
+                    row[column] = bias + total
+        return rows
 
 
 def train(texts: Sequence[Sequence[str]], labels: Sequence[int], label: str, *, dim_bits: int = DIM_BITS,

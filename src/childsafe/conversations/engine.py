@@ -133,6 +133,9 @@ class Engine:
         self.hostility = classifier.bundled("bullying", model_dir) if "classifier" in self.layers else None
         self.distress = classifier.bundled("self_harm", model_dir) if "classifier" in self.layers else None
         self.sexual = classifier.bundled("sexual", model_dir) if "classifier" in self.layers else None
+        present = [m for m in (self.hostility, self.distress, self.sexual) if m is not None]
+        self._reader = classifier.Reader(present) if present else None
+        self._columns = [present.index(m) if m is not None else -1 for m in (self.hostility, self.distress, self.sexual)]
         self.semantic = None
         if "semantic" in self.layers:  # imported only when used: it needs the `semantic` extra
             from childsafe.conversations import semantic as layer  # noqa: PLC0415
@@ -154,10 +157,13 @@ class Engine:
     def message_hits(self, text: str, language: str, semantic: list[tuple[str, float]] | None = None
                      ) -> tuple[list[Hit], float]:
         """The evidence in one message, and its hostility (the classifier's probability, if aimed at someone)."""
-        return self._hits(self.lexicon(language), text, language, semantic)
+        read = [self._evidence(self.lexicon(language), text, language, semantic)]
+        return read[0][1], self._read(read, language)[0]
 
-    def _hits(self, lex: lexicon.Lexicon, text: str, language: str, semantic: list[tuple[str, float]] | None
-              ) -> tuple[list[Hit], float]:
+    def _evidence(self, lex: lexicon.Lexicon, text: str, language: str, semantic: list[tuple[str, float]] | None
+                  ) -> tuple[list[str], list[Hit], frozenset[str]]:
+        """A message's tokens, its lexicon, detector and semantic hits, and the signals whose patterns an exception
+        cancelled."""
         tokens = lex.normaliser.tokens(text)
         hits: list[Hit] = []
         vetoed = _NONE
@@ -173,23 +179,37 @@ class Engine:
         for name, confidence in semantic or ():
             if not any(h.signal == name for h in hits):
                 hits.append(Hit(name, "semantic", confidence))
-        hostility = 0.0
-        shared: dict[int, list[int]] = {}  # the models' features of this message, worked out once
-        if self.hostility is not None and not SECOND_PERSON.get(language, _NONE).isdisjoint(tokens):
-            hostility = self.hostility.probability(tokens, shared)
-            if hostility > aggregate.HOSTILE:
-                hits.append(Hit("hostile_language", "classifier", round(hostility, 3)))
-        if len(tokens) >= 3:  # the message models read what no pattern of theirs did, in a sentence's worth of words
-            read = {h.signal for h in hits} | vetoed  # a pattern an exception cancelled is read, as not risky
-            if self.distress is not None and read.isdisjoint(_SELF_HARM):
-                distress = self.distress.probability(tokens, shared)
-                if distress > aggregate.DISTRESS:
-                    hits.append(Hit("distress_language", "classifier", round(distress, 3)))
-            if self.sexual is not None and read.isdisjoint(context.SEXUAL):
-                sexual = self.sexual.probability(tokens, shared)
-                if sexual > aggregate.SEXUAL:
-                    hits.append(Hit("sexual_language", "classifier", round(sexual, 3)))
-        return hits, hostility
+        return tokens, hits, vetoed
+
+    def _read(self, messages: list[tuple[list[str], list[Hit], frozenset[str]]], language: str) -> list[float]:
+        """The message models' readings of messages (`_evidence`), added to their hits; returns each message's
+        hostility (the hostility model's probability, if the message is aimed at someone). The models read every
+        message at once (`classifier.Reader`), and a reading counts only where it may: hostility in a message aimed
+        at the reader, distress and sexual in a sentence's worth of words that no pattern of theirs read."""
+        out = [0.0] * len(messages)
+        if self._reader is None:
+            return out
+        hostile, distressed, sexual = self._columns
+        second = SECOND_PERSON.get(language, _NONE)
+        for i, ((tokens, hits, vetoed), logits) in enumerate(
+                zip(messages, self._reader.logits([tokens for tokens, _, _ in messages]), strict=True)):
+            if logits is None:  # no tokens
+                continue
+            if hostile >= 0 and not second.isdisjoint(tokens):
+                out[i] = hostility = classifier.logistic(logits[hostile])
+                if hostility > aggregate.HOSTILE:
+                    hits.append(Hit("hostile_language", "classifier", round(hostility, 3)))
+            if len(tokens) >= 3:
+                read = {h.signal for h in hits} | vetoed  # a pattern an exception cancelled is read, as not risky
+                if distressed >= 0 and read.isdisjoint(_SELF_HARM):
+                    distress = classifier.logistic(logits[distressed])
+                    if distress > aggregate.DISTRESS:
+                        hits.append(Hit("distress_language", "classifier", round(distress, 3)))
+                if sexual >= 0 and read.isdisjoint(context.SEXUAL):
+                    probability = classifier.logistic(logits[sexual])
+                    if probability > aggregate.SEXUAL:
+                        hits.append(Hit("sexual_language", "classifier", round(probability, 3)))
+        return out
 
     def score(self, messages: Sequence[dict[str, Any]], *, language: str | None = None,
               state: dict[str, Any] | None = None, author_key: Any = None) -> ConversationResult:
@@ -202,11 +222,12 @@ class Engine:
         state = state if state is not None else aggregate.new_state()
         semantic = self.semantic.hits(texts) if self.semantic else [None] * len(texts)
         lex = self.lexicon(language)
+        read = [self._evidence(lex, text, language, sem) for text, sem in zip(texts, semantic, strict=True)]
         results = []
-        for message, text, sem in zip(messages, texts, semantic, strict=True):
+        for message, text, (_, hits, _), hostility in zip(messages, texts, read, self._read(read, language),
+                                                          strict=True):
             author = message.get("author")
             key = aggregate.NO_AUTHOR if author in (None, "") else (author_key(author) if author_key else str(author))
-            hits, hostility = self._hits(lex, text, language, sem)
             if hits or context.awaiting_answer(state):  # a message without hits matters only as an answer
                 hits = context.read(state, key, text, hits, detectors=self._detectors_layer)
             if hits:

@@ -112,7 +112,7 @@ def test_the_fifth_development_set_holds_its_floors() -> None:
 # A sixth, of long chats (45, five per language, 104 to 154 messages): in most, people object for ordinary reasons
 # (chores, spoilers, a joke photo, a football argument); one bullying chat per language builds up among other talk.
 # The lone-objection reading was designed on it (bullying 0.25 -> 0.73), and self-harm as one person's signs
-# (self_harm 0.62 -> 0.80: two friends' single uncertain readings no longer add up); 9 of 27 friendly long chats are
+# (self_harm 0.62 -> 0.80: two friends' single uncertain readings no longer add up); 8 of 27 friendly long chats are
 # flagged, which is what the next round should work on.
 DEV6 = DEV.with_name("dev-6.jsonl")
 FLOORS6 = {"sexual": 0.8, "bullying": 0.65, "self_harm": 0.75}
@@ -121,4 +121,4 @@ FLOORS6 = {"sexual": 0.8, "bullying": 0.65, "self_harm": 0.75}
 def test_the_sixth_development_set_holds_its_floors() -> None:
     scored = _floors(DEV6, FLOORS6)
     friendly = [labels for item, labels in scored if not any(item["labels"].values())]
-    assert len(friendly) == 27 and sum(max(labels.values()) >= 0.5 for labels in friendly) <= 9
+    assert len(friendly) == 27 and sum(max(labels.values()) >= 0.5 for labels in friendly) <= 8

@@ -71,6 +71,20 @@ def test_train_save_load_round_trip(tmp_path) -> None:  # noqa: ANN001
     assert classifier.bundled("bullying", str(tmp_path)).meta["examples"] == 80
 
 
+def test_a_reader_gives_each_models_exact_logit_for_many_messages_at_once() -> None:
+    texts = [["you", "are", "a", "loser"], ["you", "idiot"], ["nice", "game"], ["see", "you", "later"]] * 20
+    small = classifier.train(texts, [1, 1, 0, 0] * 20, "bullying", dim_bits=12)
+    other = classifier.train(texts, [0, 1, 1, 0] * 20, "sexual", dim_bits=12)
+    wide = classifier.train(texts, [1, 0, 0, 1] * 20, "self_harm", dim_bits=14)  # another size: its own features
+    messages = [["you", "loser"], [], ["nice", "game", "you", "idiot"], ["never", "seen", "words"], ["see"]]
+    rows = classifier.Reader([small, wide, other]).logits(messages)
+    assert rows[1] is None  # no tokens: no model reads it
+    for tokens, row in zip(messages, rows, strict=True):
+        if tokens:  # the very probability each model gives alone, to the last bit
+            assert [classifier.logistic(z) for z in row] == [m.probability(tokens) for m in (small, wide, other)]
+    assert classifier.Reader([small]).logits([[], []]) == [None, None]
+
+
 def test_training_csv_rows_may_name_their_language() -> None:
     texts, labels, languages = classifier.read_training_csv(
         io.StringIO("text,language,self_harm\nje veux mourir,fr,1\nhello,,0\n"), "self_harm")
