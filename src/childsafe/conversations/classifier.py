@@ -115,23 +115,28 @@ class Reader:
         for column, model in enumerate(models):
             groups.setdefault(model.mask, []).append(column)
         self._groups = [(mask, columns, np.stack([models[c].weights.astype(np.float32) for c in columns], axis=1),
-                         [models[c].bias for c in columns]) for mask, columns in groups.items()]
+                         np.array([models[c].bias for c in columns], dtype=np.float64))
+                        for mask, columns in groups.items()]
 
     def logits(self, messages: Sequence[Sequence[str]]) -> list[list[float] | None]:
         """Per message, each model's bias plus weights (`logistic` makes it a probability); None for a message
         without tokens, which no model reads."""
-        rows: list[list[float] | None] = [[0.0] * self.size if tokens else None for tokens in messages]
-        read = [row for row in rows if row is not None]
+        read = [i for i, tokens in enumerate(messages) if tokens]
         if not read:
-            return rows
+            return [None] * len(messages)
+        table = np.empty((len(read), self.size))
         for mask, columns, weights, biases in self._groups:
-            found = [features(tokens, mask) for tokens in messages if tokens]  # a word or more: a feature or more
+            found = [features(messages[i], mask) for i in read]  # a word or more: a feature or more
             counts = list(map(len, found))
             index = np.fromiter(chain.from_iterable(found), dtype=np.intp, count=sum(counts))
-            sums = np.add.reduceat(weights[index].astype(np.float64), [0, *accumulate(counts[:-1])], axis=0)
-            for row, totals in zip(read, sums.tolist(), strict=True):
-                for column, bias, total in zip(columns, biases, totals, strict=True):
-                    row[column] = bias + total
+            sums = np.add.reduceat(weights.take(index, axis=0).astype(np.float64), [0, *accumulate(counts[:-1])],
+                                   axis=0)
+            table[:, columns] = sums + biases
+        if len(read) == len(messages):
+            return table.tolist()
+        rows: list[list[float] | None] = [None] * len(messages)
+        for i, row in zip(read, table.tolist(), strict=True):
+            rows[i] = row
         return rows
 
 
