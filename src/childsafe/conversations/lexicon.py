@@ -65,11 +65,12 @@ class Element:
             at = self.ends
         else:
             single = frozenset(seq[0] for seq in self.words if len(seq) == 1)
-            multi: dict[str, list[tuple[str, ...]]] = {}
+            multi: dict[str, set[int]] = {}  # first word -> the lengths of the sequences it starts
             for seq in self.words:
                 if len(seq) > 1:
-                    multi.setdefault(seq[0], []).append(seq)
-            at = _words_at(single, {first: tuple(seqs) for first, seqs in multi.items()})
+                    multi.setdefault(seq[0], set()).add(len(seq))
+            at = _words_at(single, {first: tuple(sorted(lengths)) for first, lengths in multi.items()},
+                           frozenset(seq for seq in self.words if len(seq) > 1))
         object.__setattr__(self, "at", at)
 
     def ends(self, tokens: list[str], pos: int) -> list[int]:
@@ -102,9 +103,10 @@ class Element:
         return out
 
 
-def _words_at(single: frozenset[str], multi: dict[str, tuple[tuple[str, ...], ...]]
+def _words_at(single: frozenset[str], multi: dict[str, tuple[int, ...]], sequences: frozenset[tuple[str, ...]]
               ) -> Callable[[list[str], int], list[int]]:
-    """`Element.ends` for an element of words only: the token is looked up, not compared with each word."""
+    """`Element.ends` for an element of words only: the token is looked up, not compared with each word, and the
+    words that follow it are looked up as one tuple per length its sequences have ("tu t es", "tu tes": 3 and 2)."""
     if not multi:
         def at(tokens: list[str], pos: int) -> list[int]:
             return [pos + 1] if pos < len(tokens) and tokens[pos] in single else []
@@ -115,9 +117,11 @@ def _words_at(single: frozenset[str], multi: dict[str, tuple[tuple[str, ...], ..
             return []
         token = tokens[pos]
         out = [pos + 1] if token in single else []
-        for seq in multi.get(token, ()):
-            if tuple(tokens[pos:pos + len(seq)]) == seq:
-                out.append(pos + len(seq))
+        for length in multi.get(token, ()):  # shortest first: a slice cut short by the message's end is the last
+            if pos + length > len(tokens):
+                break
+            if tuple(tokens[pos:pos + length]) in sequences:
+                out.append(pos + length)
         return out
     return at_several
 

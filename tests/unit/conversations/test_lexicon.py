@@ -39,6 +39,15 @@ def test_find_vetoed_names_the_signals_an_exception_cancelled() -> None:
     assert [m.signal for m in matches] == ["self_harm"] and not vetoed
 
 
+def test_word_sequences_end_where_the_message_has_them() -> None:
+    found = lexicon.parse('language = "it"\n[signals]\nsexual_talk = ["(hai|hai mai) (baciato qualcuno|baciato un '
+                          'ragazzo)", "ciao (ragazzo bello|ragazzo)"]').signals
+    # the longer alternative ("baciato un ragazzo") must not match the two words left of the message
+    assert [(m.start, m.end) for m in found.find("hai mai baciato qualcuno".split())] == [(0, 4)]
+    assert [(m.start, m.end) for m in found.find("ciao ragazzo bello".split())] == [(0, 3)]
+    assert [(m.start, m.end) for m in found.find("ciao ragazzo".split())] == [(0, 2)]
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("hey how old r u", {"age_question"}),
     ("what year are you in?", {"age_question"}),
