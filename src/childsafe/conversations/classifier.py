@@ -11,7 +11,7 @@ import zlib
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from itertools import accumulate, chain
 from operator import xor
@@ -66,9 +66,13 @@ class LinearModel:
 
     def __post_init__(self) -> None:
         self.mask = (1 << self.dim_bits) - 1
-        # Indexing an array beats numpy scalar access for a handful of features, and unlike a list of Python floats
-        # (8 MB for 2**18 weights) it stays small enough for the processor's caches: 4 bytes a weight, as stored.
-        self._w = array("f", self.weights.astype(np.float32).tobytes())
+
+    @cached_property
+    def _w(self) -> array:
+        """The weights for one message at a time, made when first needed (the engine reads many at once, through
+        `Reader`). Indexing an array beats numpy scalar access for a handful of features, and unlike a list of
+        Python floats (8 MB for 2**18 weights) it stays small enough for the processor's caches: 4 bytes a weight."""
+        return array("f", self.weights.astype(np.float32).tobytes())
 
     def probability(self, tokens: Sequence[str], shared: dict[int, list[int]] | None = None) -> float:
         """The logistic of the bias plus the weights of `features(tokens, self.mask)`. Models that read the same
