@@ -133,9 +133,11 @@ class Engine:
         self.hostility = classifier.bundled("bullying", model_dir) if "classifier" in self.layers else None
         self.distress = classifier.bundled("self_harm", model_dir) if "classifier" in self.layers else None
         self.sexual = classifier.bundled("sexual", model_dir) if "classifier" in self.layers else None
-        present = [m for m in (self.hostility, self.distress, self.sexual) if m is not None]
+        models = (self.hostility, self.distress, self.sexual)
+        present = [m for m in models if m is not None]
         self._reader = classifier.Reader(present) if present else None
-        self._columns = [present.index(m) if m is not None else -1 for m in (self.hostility, self.distress, self.sexual)]
+        self._columns = [sum(m is not None for m in models[:i]) if model is not None else -1  # each model's column
+                         for i, model in enumerate(models)]
         self.semantic = None
         if "semantic" in self.layers:  # imported only when used: it needs the `semantic` extra
             from childsafe.conversations import semantic as layer  # noqa: PLC0415

@@ -114,3 +114,16 @@ def test_child_context_does_not_double_a_model_reading(engine: Engine) -> None:
     assert aggregate.child_context(result.state, "a") > 0
     assert 0.3 < result.labels["sexual"] < 0.5  # a pattern's sexual hit would count up to twice here
     assert 0.3 < result.messages[1].scores["sexual"] < 0.5
+
+
+def test_a_deployment_without_one_of_the_models_reads_with_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    from childsafe.conversations import classifier  # noqa: PLC0415
+
+    bundled = classifier.bundled
+    monkeypatch.setattr(classifier, "bundled", lambda label, directory=None: None if label == "self_harm"
+                        else bundled(label, directory))
+    partial = Engine()
+    assert partial.distress is None and "distress_language" not in signals(partial, UNLISTED, "ar")
+    assert "sexual_language" in signals(partial, UNLISTED_SEXUAL, "en")  # the model after it keeps its column
+    hits, hostility = partial.message_hits("shut up you fucking bitch", "en")
+    assert hostility > aggregate.HOSTILE and "hostile_language" in {h.signal for h in hits}
