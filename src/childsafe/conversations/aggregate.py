@@ -215,10 +215,14 @@ def _now(state: dict[str, Any]) -> tuple[dict[str, float], dict[str, list[dict[s
 def _at_risk(evidence: dict[str, list[list[tuple[str, float]]]]) -> tuple[float, list[dict[str, Any]]]:
     """Self-harm is one person's state: each author's own signs, with the others' concern (asked of someone else),
     and the chat's score is the most at-risk author's. Two people's single uncertain readings ("i'm just stressed",
-    "nah all good") do not add up to one person at risk; in a chat without authors, everything is one writer's."""
+    "nah all good") do not add up to one person at risk, and concern lifts an author's own signs but never stands in
+    for them (friends asking after one who said nothing of the kind); in a chat without authors, everything is one
+    writer's."""
     best: tuple[float, list[dict[str, Any]]] = (0.0, [])
     for author, own in evidence.items():
         counted = [(author, name, e) for name, e in own[_SELF_HARM] if name != "concern" or author == NO_AUTHOR]
+        if not any(name != "concern" for _, name, _ in counted):
+            continue
         counted += [(other, name, e) for other, theirs in evidence.items() if other != author
                     for name, e in theirs[_SELF_HARM] if name == "concern"]
         score = _noisy_or([e for _, _, e in counted])

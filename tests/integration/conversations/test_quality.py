@@ -93,6 +93,7 @@ FLOORS4 = {"grooming": 0.9, "sexual": 0.85, "bullying": 0.6, "self_harm": 0.85, 
 # chats that talk of dying (exam hyperbole, a series about suicide, adults sexting). No grooming chat. Its self_harm
 # fell 0.80 -> 0.73 when self-harm became one person's signs (aggregate._at_risk): a friend's worried echo of the
 # child's words ("'je serai plus un problème pour personne' c'est pas n'importe quoi") reads as the friend's distress.
+# (0.75 since concern no longer stands in for a person's own signs.)
 DEV5 = DEV.with_name("dev-5.jsonl")
 FLOORS5 = {"sexual": 0.6, "bullying": 0.5, "self_harm": 0.7, "personal_info": 0.7}
 
@@ -106,7 +107,7 @@ def test_the_fourth_development_set_holds_its_floors() -> None:
 def test_the_fifth_development_set_holds_its_floors() -> None:
     scored = _floors(DEV5, FLOORS5)
     friendly = [labels for item, labels in scored if not any(item["labels"].values())]
-    assert len(friendly) == 36 and sum(max(labels.values()) >= 0.5 for labels in friendly) <= 8
+    assert len(friendly) == 36 and sum(max(labels.values()) >= 0.5 for labels in friendly) <= 7
 
 
 # A sixth, of long chats (45, five per language, 104 to 154 messages): in most, people object for ordinary reasons

@@ -63,10 +63,11 @@ def test_sexual_talk_aimed_at_a_child_counts_more_than_between_adults() -> None:
 
 def test_a_friends_worried_reply_lifts_weak_signs_but_never_flags_alone() -> None:
     counsellor = run([("c", ["concern"]), ("c", ["concern"]), ("c", ["concern"])])["self_harm"]
-    checked_in = run([("a", ["concern"]), ("b", ["concern"])])["self_harm"]  # each asks after the other
+    checked_in = run([("a", ["concern"]), ("b", ["concern"]), ("c", ["concern"])])["self_harm"]  # all ask after c
     hint = run([("a", ["hopelessness"])])["self_harm"]
     answered = run([("a", ["hopelessness"]), ("b", ["concern"])])["self_harm"]
-    assert counsellor == 0.0 and checked_in == 0.3 and hint < 0.5 <= answered
+    assert counsellor == 0.0 and checked_in == 0.0 and hint < 0.5 <= answered
+    assert run([("a", ["hopelessness"]), ("b", ["concern"]), ("c", ["concern"])])["self_harm"] == 0.706
 
 
 def test_self_harm_is_one_persons_signs_not_the_chats() -> None:
