@@ -178,9 +178,10 @@ def _now(state: dict[str, Any]) -> tuple[dict[str, float], dict[str, list[dict[s
     why: dict[str, list[dict[str, Any]]] = {label: [] for label in LABELS}
     authors = state["authors"]
     evidence = {author: _evidence_by_label(state, entry["signals"]) for author, entry in authors.items()}
+    children = {author: child_context(state, author) for author in authors}  # once each, for grooming and sexual
     for author in authors:
         own = evidence[author][_GROOMING]
-        context = grooming_context(state, author)
+        context = grooming_context(state, author, children[author])
         score = _weigh_grooming(own, context)
         if score > result["grooming"]:
             result["grooming"] = score
@@ -194,7 +195,7 @@ def _now(state: dict[str, Any]) -> tuple[dict[str, float], dict[str, list[dict[s
             continue
         pooled: list[float] = []
         for author, entry in authors.items():
-            towards = 1.0 + TOWARDS_CHILD * child_context(state, author) if i == _SEXUAL and evidence[author][i] else 1.0
+            towards = 1.0 + TOWARDS_CHILD * children[author] if i == _SEXUAL and evidence[author][i] else 1.0
             for name, e in evidence[author][i]:
                 e = 1.0 - (1.0 - e) ** (1.0 if name in UNAMPLIFIED else towards)
                 pooled.append(e)
@@ -218,13 +219,14 @@ def _at_risk(evidence: dict[str, list[list[tuple[str, float]]]]) -> tuple[float,
     "nah all good") do not add up to one person at risk, and concern lifts an author's own signs but never stands in
     for them (friends asking after one who said nothing of the kind); in a chat without authors, everything is one
     writer's."""
+    concern = [(author, name, e) for author, own in evidence.items()
+               for name, e in own[_SELF_HARM] if name == "concern"]
     best: tuple[float, list[dict[str, Any]]] = (0.0, [])
     for author, own in evidence.items():
-        counted = [(author, name, e) for name, e in own[_SELF_HARM] if name != "concern" or author == NO_AUTHOR]
-        if not any(name != "concern" for _, name, _ in counted):
+        signs = [(author, name, e) for name, e in own[_SELF_HARM] if name != "concern"]
+        if not signs:
             continue
-        counted += [(other, name, e) for other, theirs in evidence.items() if other != author
-                    for name, e in theirs[_SELF_HARM] if name == "concern"]
+        counted = signs + [c for c in concern if c[0] != author or author == NO_AUTHOR]
         score = _noisy_or([e for _, _, e in counted])
         if score > best[0]:
             best = (score, [{"signal": name, "author": who, "contribution": round(e, 3)} for who, name, e in counted])

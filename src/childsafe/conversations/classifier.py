@@ -74,18 +74,12 @@ class LinearModel:
         Python floats (8 MB for 2**18 weights) it stays small enough for the processor's caches: 4 bytes a weight."""
         return array("f", self.weights.astype(np.float32).tobytes())
 
-    def probability(self, tokens: Sequence[str], shared: dict[int, list[int]] | None = None) -> float:
-        """The logistic of the bias plus the weights of `features(tokens, self.mask)`. Models that read the same
-        message pass one `shared` dict, so features are worked out once per model size."""
+    def probability(self, tokens: Sequence[str]) -> float:
+        """The logistic of the bias plus the weights of `features(tokens, self.mask)`: one message, one model (the
+        engine reads many of both at once, through `Reader`)."""
         if not tokens:
             return 0.0
-        if shared is None:
-            found = features(tokens, self.mask)
-        else:
-            found = shared.get(self.mask)
-            if found is None:
-                found = shared[self.mask] = features(tokens, self.mask)
-        return logistic(self.bias + sum(map(self._w.__getitem__, found)))
+        return logistic(self.bias + sum(map(self._w.__getitem__, features(tokens, self.mask))))
 
     def save(self, path: Path) -> None:
         np.savez_compressed(path, weights=self.weights.astype(np.float16), bias=np.array([self.bias]),

@@ -133,11 +133,13 @@ class Engine:
         self.hostility = classifier.bundled("bullying", model_dir) if "classifier" in self.layers else None
         self.distress = classifier.bundled("self_harm", model_dir) if "classifier" in self.layers else None
         self.sexual = classifier.bundled("sexual", model_dir) if "classifier" in self.layers else None
-        models = (self.hostility, self.distress, self.sexual)
-        present = [m for m in models if m is not None]
+        present: list[classifier.LinearModel] = []
+        self._columns: list[int] = []  # each model's column among those present, -1 if absent
+        for model in (self.hostility, self.distress, self.sexual):
+            self._columns.append(len(present) if model is not None else -1)
+            if model is not None:
+                present.append(model)
         self._reader = classifier.Reader(present) if present else None
-        self._columns = [sum(m is not None for m in models[:i]) if model is not None else -1  # each model's column
-                         for i, model in enumerate(models)]
         self.semantic = None
         if "semantic" in self.layers:  # imported only when used: it needs the `semantic` extra
             from childsafe.conversations import semantic as layer  # noqa: PLC0415
