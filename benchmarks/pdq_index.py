@@ -1,8 +1,10 @@
 """ChildSafe's exact PDQ index against python-threatexchange's PDQIndex and a FAISS flat binary index.
 
-ChildSafe's index (`childsafe.hashmatch.pdqindex`) is exact multi-index hashing (16 slots of 16 bits, or 11 of 23-24
-bits from 2 million hashes) in a memory-mapped file, with live adds in an in-memory delta. Its peers, measured in
-the same run on the same machine:
+ChildSafe's index (`childsafe.hashmatch.pdqindex`) comes in two layouts, both exact, both in a memory-mapped file
+with live adds in memory: multi-index hashing (16 slots of 16 bits, or 11 of 23-24 bits from 2 million hashes),
+asked one query at a time; and compact (the hashes as columns and their ids, 36 bytes a hash, no tables), which
+scans every hash with a C kernel and is asked the whole query set in one `search_many` call on every core (its
+one-at-a-time rate is reported beside it). Their peers, measured in the same run on the same machine:
 
 * python-threatexchange's `PDQIndex` (`threatexchange.signal_type.pdq.pdq_index`), what Meta's Hasher-Matcher-
   Actioner uses: FAISS `IndexBinaryMultiHash` (16 maps of 16 bits, one flip) behind an `IndexBinaryIDMap2`;
@@ -22,18 +24,18 @@ the resident set (VmRSS) after building, less the resident set before (libraries
 per hash, against the raw 32 bytes; the peak (VmHWM) shows what building costs. ChildSafe builds in one
 subprocess and serves from another, which maps the file: its memory is the file's size (all of it is resident
 in a busy server, in the page cache, shared between processes), and the resident set after the queries is shown
-beside it. ChildSafe and PDQIndex answer single queries in a loop. Each peer makes up to --rounds passes over
+beside it. ChildSafe's multi-index layout and PDQIndex answer single queries in a loop. Each peer makes up to --rounds passes over
 the queries (3) within --query-seconds (90); the best pass's queries per second is reported, every pass's is
 kept, and a first pass cut short by the time limit says how many queries it ran. The machine may be shared: a
 busy spell slows a pass, it never speeds one up.
 
-Live changes: after its queries, the ChildSafe server adds --add (100,000) new hashes with one `.add` call, times
+Live changes: after its queries, each ChildSafe server adds --add (100,000) new hashes with one `.add` call, times
 the first query after it, then passes over every query plus Q/5 queries planted near the added hashes (delta
 included), and checks that deleted ids disappear. A freshly opened index then gets the same hashes in batches of
 1,000, as a feed would bring them, and the same queries again.
 
-Targets, printed beside the figures: at 10M hashes ChildSafe answers at least 10x PDQIndex's queries per second;
-it needs at most 1.5x the raw 32 bytes a hash; adding 100,000 hashes takes under a second.
+Targets, printed beside the figures for each layout: at 10M hashes ChildSafe answers at least 10x PDQIndex's
+queries per second; it needs at most 1.5x the raw 32 bytes a hash; adding 100,000 hashes takes under a second.
 
 Run it small first, then with the defaults (1M and 10M: five to eight minutes on two cores, half of it PDQIndex):
 
@@ -60,6 +62,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -84,11 +87,13 @@ TARGET_MEMORY_RATIO = 1.5  # bytes per hash / RAW_BYTES
 TARGET_ADD_SECONDS = 1.0  # to add 100,000 hashes
 
 PEERS = {
-    "childsafe": "ChildSafe PdqIndex",
+    "childsafe": "ChildSafe multi-index",
+    "compact": "ChildSafe compact",
     "pdqindex": "threatexchange PDQIndex",
     "faiss": "FAISS IndexBinaryFlat",
 }
 
+OURS = {"childsafe": "multi-index", "compact": "compact"}  # ChildSafe's layouts, by peer name
 console = Console() if sys.stdout.isatty() else Console(width=180)  # a log file gets the whole table
 
 
@@ -202,24 +207,24 @@ def code_sha256(module: Any) -> str:
     return hashlib.sha256(Path(module.__file__).read_bytes()).hexdigest()
 
 
-def worker_childsafe_build(workdir: Path, config: dict[str, Any]) -> dict[str, Any]:
+def worker_childsafe_build(workdir: Path, config: dict[str, Any], peer: str) -> dict[str, Any]:
     from childsafe.hashmatch import pdqindex
-    from childsafe.hashmatch.pdqindex import build
+    from childsafe.hashmatch.pdqindex import LAYOUT_NAMES, build
 
     code = code_sha256(pdqindex)
 
     hashes, ids = load(workdir, "hashes"), load(workdir, "ids")
     before = proc_status()
     start = time.perf_counter()
-    build(workdir / "childsafe.pdq", hashes, ids)
+    build(workdir / f"{peer}.pdq", hashes, ids, layout=LAYOUT_NAMES[OURS[peer]])
     seconds = time.perf_counter() - start
     after = proc_status()
     return {"build_seconds": seconds, "rss_before": before["VmRSS"], "peak": after["VmHWM"],
             "build_peak_extra": after["VmHWM"] - before["VmRSS"], "code_sha256": code}
 
 
-def worker_childsafe_serve(workdir: Path, config: dict[str, Any]) -> dict[str, Any]:
-    from childsafe.hashmatch import pdqindex
+def worker_childsafe_serve(workdir: Path, config: dict[str, Any], peer: str) -> dict[str, Any]:
+    from childsafe.hashmatch import pdqindex, scan
     from childsafe.hashmatch.pdqindex import PdqIndex
 
     code = code_sha256(pdqindex)
@@ -228,7 +233,7 @@ def worker_childsafe_serve(workdir: Path, config: dict[str, Any]) -> dict[str, A
     delta_queries = to_hex(load(workdir, "delta_queries"))
     added, added_ids = load(workdir, "added"), load(workdir, "added_ids")
     warmup = to_hex(np.random.default_rng(7).integers(0, 256, size=(WARMUP, RAW_BYTES), dtype=np.uint8))
-    path = workdir / "childsafe.pdq"
+    path = workdir / f"{peer}.pdq"
     gc.collect()
     before = proc_status()
 
@@ -236,10 +241,18 @@ def worker_childsafe_serve(workdir: Path, config: dict[str, Any]) -> dict[str, A
     opened = proc_status()
     for query in warmup:
         index.search(query, THRESHOLD)
-    timing = one_at_a_time(queries, lambda q: index.search(q, THRESHOLD), config)
+    single = one_at_a_time(queries, lambda q: index.search(q, THRESHOLD), config)
+
+    def measure(search: PdqIndex, asked: list[str]) -> dict[str, Any]:
+        """The layout's own way: one query at a time (multi-index), or all of them in one call (compact)."""
+        if peer == "compact":
+            return timed_passes(lambda out_of_time: search.search_many(asked, THRESHOLD), len(asked), config)
+        return one_at_a_time(asked, lambda q: search.search(q, THRESHOLD), config)
+
+    timing = measure(index, queries) if peer == "compact" else single
     served = proc_status()
     out: dict[str, Any] = {
-        "file_bytes": path.stat().st_size, "timing": timing,
+        "file_bytes": path.stat().st_size, "timing": timing, "single": single, "kernel": scan.KERNEL,
         "rss_before": before["VmRSS"], "rss_opened": opened["VmRSS"], "rss_served": served["VmRSS"],
         "rss_anon_served": served["RssAnon"], "rss_file_served": served["RssFile"], "code_sha256": code,
     }
@@ -253,7 +266,7 @@ def worker_childsafe_serve(workdir: Path, config: dict[str, Any]) -> dict[str, A
     start = time.perf_counter()
     index.search(queries[0], THRESHOLD)
     out["first_query_after_add_seconds"] = time.perf_counter() - start
-    out["after_add"] = one_at_a_time(queries + delta_queries, lambda q: index.search(q, THRESHOLD), config)
+    out["after_add"] = measure(index, queries + delta_queries)
     out["rss_after_add"] = proc_status()["VmRSS"]
 
     # deletes are tombstones: the sources of the first planted queries within 31 must disappear
@@ -271,7 +284,7 @@ def worker_childsafe_serve(workdir: Path, config: dict[str, Any]) -> dict[str, A
     for at in range(0, len(added), 1_000):
         fresh.add(added[at:at + 1_000], added_ids[at:at + 1_000])
     out["add_batched_seconds"] = time.perf_counter() - start
-    out["after_batched_adds"] = one_at_a_time(queries + delta_queries, lambda q: fresh.search(q, THRESHOLD), config)
+    out["after_batched_adds"] = measure(fresh, queries + delta_queries)
     fresh.close()
     return out
 
@@ -335,8 +348,8 @@ def worker_faiss(workdir: Path, config: dict[str, Any]) -> dict[str, Any]:
 
 
 WORKERS: dict[str, Callable[[Path, dict[str, Any]], dict[str, Any]]] = {
-    "childsafe-build": worker_childsafe_build,
-    "childsafe-serve": worker_childsafe_serve,
+    **{f"{peer}-build": partial(worker_childsafe_build, peer=peer) for peer in OURS},
+    **{f"{peer}-serve": partial(worker_childsafe_serve, peer=peer) for peer in OURS},
     "pdqindex": worker_pdqindex,
     "faiss": worker_faiss,
 }
@@ -411,6 +424,46 @@ def rates(timing: dict[str, Any]) -> dict[str, Any]:
             "capped": timing["capped"]}
 
 
+def ours_figures(build: dict[str, Any], serve: dict[str, Any], peer: str, data: dict[str, np.ndarray],
+                 checker: Checker, args: argparse.Namespace) -> dict[str, Any]:
+    """One ChildSafe layout's figures from its build and serve workers."""
+    if "error" in build or "error" in serve or not build or not serve:
+        return {"error": build.get("error") or serve.get("error") or "not run"}
+    n = len(data["hashes"])
+    figures = {
+        "build_seconds": build["build_seconds"], "build_peak_extra": build["build_peak_extra"],
+        "index_bytes": serve["file_bytes"], "memory_basis": "index file size (memory-mapped)",
+        "rss_served_extra": serve["rss_served"] - serve["rss_before"], "kernel": serve["kernel"],
+        "rss_file_served": serve["rss_file_served"],
+        "mode": "all queries in one search_many call" if peer == "compact" else "single queries in a loop",
+        "code_sha256": {"build": build["code_sha256"], "serve": serve["code_sha256"]},
+        **rates(serve["timing"]), **checker.score(serve["timing"]["results"]),
+    }
+    if peer == "compact":
+        figures["single"] = {**rates(serve["single"]), **checker.score(serve["single"]["results"])}
+        figures["threads"] = len(os.sched_getaffinity(0))
+    if "add_seconds" in serve:
+        delta_checker = Checker(data["hashes"], data["added"], data["delta_queries"],
+                                data["delta_sources"], data["delta_flips"], n)
+        for timing in (serve["after_add"], serve["after_batched_adds"]):
+            delta_checker.learn(timing["results"][args.queries:])
+
+        def live_figures(timing: dict[str, Any]) -> dict[str, Any]:
+            answers = timing["results"]
+            return {**rates(timing), "stored": checker.score(answers[:args.queries]),
+                    "delta": delta_checker.score(answers[args.queries:])}
+
+        figures["live"] = {
+            "added": args.add, "add_seconds": serve["add_seconds"],
+            "add_batched_seconds": serve["add_batched_seconds"],
+            "first_query_after_add_seconds": serve["first_query_after_add_seconds"],
+            **live_figures(serve["after_add"]), "batched": live_figures(serve["after_batched_adds"]),
+            "rss_after_add_extra": serve["rss_after_add"] - serve["rss_before"],
+            "deleted": serve["deleted"], "deleted_still_found": serve["deleted_still_found"],
+        }
+    return figures
+
+
 def measure_size(n: int, args: argparse.Namespace, peers: list[str]) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix=f"childsafe-pdqbench-{n}-", dir=args.workdir))
     try:
@@ -422,10 +475,10 @@ def measure_size(n: int, args: argparse.Namespace, peers: list[str]) -> dict[str
         (workdir / "config.json").write_text(json.dumps(config), encoding="utf-8")
 
         raw: dict[str, dict[str, Any]] = {}
-        plan = [("childsafe", "childsafe-build"), ("childsafe", "childsafe-serve"), ("pdqindex", "pdqindex"),
-                ("faiss", "faiss")]
+        plan = [(peer, f"{peer}-{step}") for peer in OURS for step in ("build", "serve")]
+        plan += [("pdqindex", "pdqindex"), ("faiss", "faiss")]
         for peer, worker in plan:
-            if peer not in peers or (worker == "childsafe-serve" and "error" in raw.get("childsafe-build", {})):
+            if peer not in peers or (worker == f"{peer}-serve" and "error" in raw.get(f"{peer}-build", {})):
                 continue
             with console.status(f"[{n:,}] {worker}"):
                 start = time.perf_counter()
@@ -439,45 +492,16 @@ def measure_size(n: int, args: argparse.Namespace, peers: list[str]) -> dict[str
         shutil.rmtree(workdir, ignore_errors=True)
 
     checker = Checker(data["hashes"], data["added"], data["queries"], data["sources"], data["flips"], 0)
-    for worker in ("childsafe-serve", "pdqindex", "faiss"):
+    for worker in (*(f"{peer}-serve" for peer in OURS), "pdqindex", "faiss"):
         if "timing" in raw.get(worker, {}):
             checker.learn(raw[worker]["timing"]["results"])
 
     out: dict[str, Any] = {"size": n, "queries": args.queries, "generate_seconds": generate_seconds,
                            "load_at_end": os.getloadavg(), "peers": {}}
-    build, serve = raw.get("childsafe-build", {}), raw.get("childsafe-serve", {})
-    if "childsafe" in peers:
-        if "error" in build or "error" in serve:
-            out["peers"]["childsafe"] = {"error": build.get("error") or serve.get("error")}
-        else:
-            figures = {
-                "build_seconds": build["build_seconds"], "build_peak_extra": build["build_peak_extra"],
-                "index_bytes": serve["file_bytes"], "memory_basis": "index file size (memory-mapped)",
-                "rss_served_extra": serve["rss_served"] - serve["rss_before"],
-                "rss_file_served": serve["rss_file_served"], "mode": "single queries in a loop",
-                "code_sha256": {"build": build["code_sha256"], "serve": serve["code_sha256"]},
-                **rates(serve["timing"]), **checker.score(serve["timing"]["results"]),
-            }
-            if "add_seconds" in serve:
-                delta_checker = Checker(data["hashes"], data["added"], data["delta_queries"],
-                                        data["delta_sources"], data["delta_flips"], n)
-                for timing in (serve["after_add"], serve["after_batched_adds"]):
-                    delta_checker.learn(timing["results"][args.queries:])
-
-                def live_figures(timing: dict[str, Any]) -> dict[str, Any]:
-                    answers = timing["results"]
-                    return {**rates(timing), "stored": checker.score(answers[:args.queries]),
-                            "delta": delta_checker.score(answers[args.queries:])}
-
-                figures["live"] = {
-                    "added": args.add, "add_seconds": serve["add_seconds"],
-                    "add_batched_seconds": serve["add_batched_seconds"],
-                    "first_query_after_add_seconds": serve["first_query_after_add_seconds"],
-                    **live_figures(serve["after_add"]), "batched": live_figures(serve["after_batched_adds"]),
-                    "rss_after_add_extra": serve["rss_after_add"] - serve["rss_before"],
-                    "deleted": serve["deleted"], "deleted_still_found": serve["deleted_still_found"],
-                }
-            out["peers"]["childsafe"] = figures
+    for peer in OURS:
+        if peer in peers:
+            out["peers"][peer] = ours_figures(raw.get(f"{peer}-build", {}), raw.get(f"{peer}-serve", {}), peer,
+                                              data, checker, args)
     for peer, mode in (("pdqindex", "single queries in a loop"),
                        ("faiss", "one batched range_search over all queries")):
         if peer not in raw:
@@ -496,19 +520,20 @@ def measure_size(n: int, args: argparse.Namespace, peers: list[str]) -> dict[str
         if "index_bytes" in figures:
             figures["bytes_per_hash"] = figures["index_bytes"] / n
             figures["memory_ratio"] = figures["bytes_per_hash"] / RAW_BYTES
-    ours = out["peers"].get("childsafe", {})
-    for peer in ("pdqindex", "faiss"):
-        theirs = out["peers"].get(peer, {})
-        if ours.get("qps") and theirs.get("qps"):
-            out[f"qps_ratio_{peer}"] = ours["qps"] / theirs["qps"]
-    out["targets"] = targets(out)
+    out["qps_ratio"], out["targets"] = {}, {}
+    for layout in OURS:
+        ours = out["peers"].get(layout, {})
+        out["qps_ratio"][layout] = {peer: ours["qps"] / out["peers"][peer]["qps"] for peer in ("pdqindex", "faiss")
+                                    if ours.get("qps") and out["peers"].get(peer, {}).get("qps")}
+        if layout in out["peers"]:
+            out["targets"][layout] = targets(out, layout)
     return out
 
 
-def targets(out: dict[str, Any]) -> dict[str, Any]:
-    """Each target with the figure it is judged on and whether it is met (None: not measured here)."""
-    ours = out["peers"].get("childsafe", {})
-    ratio = out.get("qps_ratio_pdqindex")
+def targets(out: dict[str, Any], layout: str) -> dict[str, Any]:
+    """Each target for one layout with the figure it is judged on and whether it is met (None: not measured)."""
+    ours = out["peers"].get(layout, {})
+    ratio = out["qps_ratio"][layout].get("pdqindex")
     return {
         "qps_vs_pdqindex": {"target": f">= {TARGET_QPS_RATIO:g}x at {TARGET_SIZE:,}", "value": ratio,
                             "met": (ratio >= TARGET_QPS_RATIO) if ratio is not None else None,
@@ -554,36 +579,48 @@ def _live_recall(live: dict[str, Any]) -> str:
 def print_size(out: dict[str, Any]) -> None:
     n = out["size"]
     peers = [p for p in PEERS if p in out["peers"]]
+    ours = [p for p in peers if p in OURS]
     table = Table(title=f"PDQ index, {n:,} hashes, {out['queries']} planted queries (distances 0..{MAX_FLIPS})")
     table.add_column("")
     for peer in peers:
         table.add_column(PEERS[peer], justify="right")
-    table.add_column("target (ChildSafe)")
+    table.add_column("target (each ChildSafe layout)")
 
-    def cells(render: Callable[[dict[str, Any]], str]) -> list[str]:
+    def cells(render: Callable[[dict[str, Any]], str], only: list[str] | None = None) -> list[str]:
         row = []
         for peer in peers:
             figures = out["peers"][peer]
-            if "error" in figures:
-                row.append("[red]error[/red]")
-                continue
-            try:
-                row.append(render(figures))
-            except KeyError:
+            if only is not None and peer not in only:
                 row.append("")
+            elif "error" in figures:
+                row.append("[red]error[/red]")
+            else:
+                try:
+                    row.append(render(figures))
+                except KeyError:
+                    row.append("")
         return row
 
-    t = out["targets"]
+    def marks(target: str) -> str:
+        found = [(layout, out["targets"][layout][target]) for layout in ours if layout in out["targets"]]
+        return ", ".join(f"{OURS[layout]} " + _mark(t["met"], t["applies"]) for layout, t in found)
+
+    def how(figures: dict[str, Any]) -> str:
+        if "threads" not in figures:
+            return "one at a time, 1 core"
+        return f"batched, {figures['threads']} threads" + (f" ({figures['kernel']})" if "kernel" in figures else "")
+
     table.add_row("queries/s (best pass)", *cells(lambda f: f"{f['qps']:,.0f}"), "")
-    table.add_row("how queried", *cells(lambda f: f"batched, {f['threads']} threads" if "threads" in f
-                                        else "one at a time, 1 core"), "")
+    table.add_row("how queried", *cells(how), "")
     table.add_row("queries x passes", *cells(_passes), "")
-    table.add_row("ChildSafe / this, queries/s",
-                  *[("1.00" if p == "childsafe" else
-                     f"{out[f'qps_ratio_{p}']:.2f}x" if f"qps_ratio_{p}" in out else "n/a") for p in peers],
-                  f">= {TARGET_QPS_RATIO:g}x PDQIndex: "
-                  + _mark(t["qps_vs_pdqindex"]["met"], t["qps_vs_pdqindex"]["applies"]))
-    table.add_row("recall at <= 31", *cells(_recall), "100%, nothing beyond: " + _mark(t["exact_recall"]["met"]))
+    table.add_row("queries/s one at a time", *cells(lambda f: f"{f['single']['qps']:,.0f} ({_passes(f['single'])})",
+                                                    ["compact"]), "")
+    for layout in ours:
+        ratios = out["qps_ratio"].get(layout, {})
+        table.add_row(f"{OURS[layout]} / this, queries/s",
+                      *[("1.00" if p == layout else f"{ratios[p]:.2f}x" if p in ratios else "") for p in peers],
+                      f">= {TARGET_QPS_RATIO:g}x PDQIndex: " + marks("qps_vs_pdqindex") if layout == ours[0] else "")
+    table.add_row("recall at <= 31", *cells(_recall), "100%, nothing beyond: " + marks("exact_recall"))
     table.add_row("reported beyond 31 / wrong distance",
                   *cells(lambda f: f"{f['reported_beyond_31']} / {f['wrong_distances']}"), "0 / 0")
     table.add_row("planted 32..40 answered", *cells(lambda f: f"{f['far_queries_answered']}"), "0")
@@ -592,30 +629,26 @@ def print_size(out: dict[str, Any]) -> None:
     table.add_row("index memory", *cells(lambda f: f"{f['index_bytes'] / MB:,.0f} MB"), "")
     table.add_row("bytes per hash (raw 32)",
                   *cells(lambda f: f"{f['bytes_per_hash']:.1f} ({f['memory_ratio']:.2f}x)"),
-                  f"<= {TARGET_MEMORY_RATIO:g}x: " + _mark(t["memory"]["met"]))
-    ours = out["peers"].get("childsafe", {})
-    if "rss_served_extra" in ours:
-        table.add_row("ChildSafe resident after queries",
-                      *[f"{ours['rss_served_extra'] / MB:,.0f} MB ({ours['rss_file_served'] / MB:,.0f} MB mapped)"
-                        if p == "childsafe" else "" for p in peers], "")
-    live = ours.get("live")
-    if live:
-        def only_ours(text: str) -> list[str]:
-            return [text if p == "childsafe" else "" for p in peers]
+                  f"<= {TARGET_MEMORY_RATIO:g}x: " + marks("memory"))
+    table.add_row("resident after queries",
+                  *cells(lambda f: f"{f['rss_served_extra'] / MB:,.0f} MB ({f['rss_file_served'] / MB:,.0f} MB mapped)",
+                         ours), "")
+    if any("live" in out["peers"][layout] for layout in ours):
+        def live(render: Callable[[dict[str, Any]], str]) -> list[str]:
+            return cells(lambda f: render(f["live"]), ours)
 
-        table.add_row(f"add {live['added']:,} (one call)", *only_ours(f"{live['add_seconds']:.3f} s"),
-                      f"< {TARGET_ADD_SECONDS:g} s: " + _mark(t["add_100k"]["met"]))
-        table.add_row(f"add {live['added']:,} (batches of 1,000)", *only_ours(f"{live['add_batched_seconds']:.3f} s"),
+        added = next(out["peers"][layout]["live"]["added"] for layout in ours if "live" in out["peers"][layout])
+        table.add_row(f"add {added:,} (one call)", *live(lambda v: f"{v['add_seconds']:.3f} s"),
+                      f"< {TARGET_ADD_SECONDS:g} s: " + marks("add_100k"))
+        table.add_row(f"add {added:,} (batches of 1,000)", *live(lambda v: f"{v['add_batched_seconds']:.3f} s"), "")
+        table.add_row("first query after add", *live(lambda v: f"{v['first_query_after_add_seconds'] * 1000:.1f} ms"),
                       "")
-        table.add_row("first query after add", *only_ours(f"{live['first_query_after_add_seconds'] * 1000:.1f} ms"),
-                      "")
-        table.add_row("queries/s with the delta", *only_ours(f"{live['qps']:,.0f}: " + _passes(live)), "")
-        table.add_row("recall with the delta", *only_ours(_live_recall(live)), "")
-        batched = live["batched"]
-        table.add_row("queries/s after batched adds", *only_ours(f"{batched['qps']:,.0f}: " + _passes(batched)), "")
-        table.add_row("recall after batched adds", *only_ours(_live_recall(batched)), "")
-        table.add_row("deleted ids still found", *only_ours(f"{live['deleted_still_found']} of {live['deleted']}"),
-                      "0")
+        table.add_row("queries/s with the delta", *live(lambda v: f"{v['qps']:,.0f}: " + _passes(v)), "")
+        table.add_row("recall with the delta", *live(_live_recall), "")
+        table.add_row("queries/s after batched adds",
+                      *live(lambda v: f"{v['batched']['qps']:,.0f}: " + _passes(v["batched"])), "")
+        table.add_row("recall after batched adds", *live(lambda v: _live_recall(v["batched"])), "")
+        table.add_row("deleted ids still found", *live(lambda v: f"{v['deleted_still_found']} of {v['deleted']}"), "0")
     console.print(table)
 
 
@@ -623,7 +656,8 @@ def print_size(out: dict[str, Any]) -> None:
 def available_peers(wanted: list[str]) -> list[str]:
     peers = []
     for peer in wanted:
-        module = {"childsafe": "childsafe", "pdqindex": "threatexchange", "faiss": "faiss"}[peer]
+        module = {"childsafe": "childsafe", "compact": "childsafe", "pdqindex": "threatexchange",
+                  "faiss": "faiss"}[peer]
         needs = [module] + (["faiss"] if peer == "pdqindex" else [])
         missing = [m for m in needs if importlib.util.find_spec(m) is None]
         if missing:
@@ -671,7 +705,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="passes over the queries per peer; the best pass's queries/s is reported")
     parser.add_argument("--query-seconds", type=float, default=90.0,
                         help="time limit for each peer's passes; a first pass cut short reports how many it ran")
-    parser.add_argument("--peers", default=",".join(PEERS), help="which of childsafe,pdqindex,faiss to run")
+    parser.add_argument("--peers", default=",".join(PEERS), help="which of childsafe,compact,pdqindex,faiss to run")
     parser.add_argument("--seed", type=int, default=20_240_601)
     parser.add_argument("--workdir", type=Path, default=None, help="where the data and index files go (temporary)")
     parser.add_argument("--worker-timeout", type=float, default=1800.0, help="seconds before a worker is killed")
@@ -697,7 +731,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     peers = available_peers(args.peer_list)
-    if "childsafe" not in peers:
+    if not set(OURS) & set(peers):
         console.print("[red]ChildSafe is not importable: run this with the project's .venv/bin/python[/red]")
         return 2
     results: dict[str, Any] = {
@@ -708,7 +742,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                      "rounds": args.rounds,
                      "peers": peers},
         "notes": [
-            "ChildSafe and PDQIndex: single hex queries in a Python loop, one core.",
+            "ChildSafe multi-index and PDQIndex: single hex queries in a Python loop, one core.",
+            "ChildSafe compact: all queries in one search_many call, on every core (and one at a time beside it).",
             "FAISS IndexBinaryFlat: all queries in one batched range_search, all cores (OpenMP).",
             "Memory: ChildSafe = index file size (memory-mapped); peers = VmRSS after build less VmRSS before.",
             "MB = 10^6 bytes.",
@@ -719,7 +754,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for n in args.size_list:
         out = measure_size(n, args, peers)
         results["sizes"].append(out)
-        used = set(out["peers"].get("childsafe", {}).get("code_sha256", {}).values())
+        used = {code for layout in OURS for code in out["peers"].get(layout, {}).get("code_sha256", {}).values()}
         if used - {results["versions"]["pdqindex.py sha256"]}:
             out["warning"] = "pdqindex.py changed during the run: these figures are for another version of it"
             console.print(f"[yellow][{n:,}] {out['warning']}[/yellow]")
@@ -727,8 +762,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         results["seconds"] = time.perf_counter() - started
         args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    console.print("ChildSafe and PDQIndex are asked one query at a time in a loop (one core); FAISS flat gets all "
-                  "queries in one batched range_search, on every core, as it is meant to be used.")
+    console.print("ChildSafe multi-index and PDQIndex are asked one query at a time in a loop (one core); ChildSafe "
+                  "compact gets all queries in one search_many call and FAISS flat in one batched range_search, on "
+                  "every core, as each is meant to be used.")
     console.print(f"Written to {args.output} ({time.perf_counter() - started:.0f} s in all)")
     return 0
 

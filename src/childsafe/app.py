@@ -104,7 +104,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                   description="Child online protection: helplines and the platform's shared services.")
     app.state.context = context
     app.state.filtering = WebFiltering(database, settings.data_dir, settings.dns_upstreams, context.clock)
-    app.state.matcher = Matcher(settings.data_dir, context.clock)
+    app.state.matcher = Matcher(settings.data_dir, context.clock, settings.pdq_index)
     for package in FEATURE_TEMPLATE_PACKAGES:
         templating.add_template_package(package)
     errors.install(app)

@@ -6,6 +6,7 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,6 +38,7 @@ class Settings(BaseSettings):
     site_hosts: str = ""
     dns_upstreams: str = "9.9.9.9"
     webhook_interval: float = Field(default=5.0, ge=0)
+    pdq_index: Literal["multi-index", "compact"] = "multi-index"
     report_retention_days: int = Field(default=90, ge=1, le=3650)
     report_quarantine: bool = False
     report_quarantine_days: int = Field(default=30, ge=1, le=365)

@@ -17,6 +17,7 @@ from childsafe.console import database, fail
 from childsafe.core.settings import get_settings
 from childsafe.hashmatch import service
 from childsafe.hashmatch.matcher import Matcher, parse_query_hashes
+from childsafe.hashmatch.pdqindex import LAYOUT_NAMES
 from childsafe.hashmatch.signals import SignalError, hash_media
 
 banks_app = typer.Typer(help="Hash banks: create, import, export, list.", no_args_is_help=True)
@@ -92,11 +93,16 @@ def list_banks() -> None:
 
 
 @banks_app.command("reindex")
-def reindex() -> None:
+def reindex(layout: str = typer.Option(None, "--layout", help="multi-index or compact; default: "
+                                                            "CHILDSAFE_PDQ_INDEX (multi-index)")) -> None:
     """Rebuild the PDQ index file from the banks and swap it in for every matcher process."""
+    settings = get_settings()
+    layout = layout or settings.pdq_index
+    if layout not in LAYOUT_NAMES:
+        raise typer.BadParameter(f"--layout must be one of {', '.join(LAYOUT_NAMES)}, not {layout!r}")
     with console.status("Building the PDQ index"), database().unit_of_work() as session:
-        count = Matcher(get_settings().data_dir).reindex(session)
-    typer.echo(f"indexed {count} PDQ hashes")
+        count = Matcher(settings.data_dir, layout=layout).reindex(session)
+    typer.echo(f"indexed {count} PDQ hashes ({layout})")
 
 
 def _files(paths: list[Path]) -> list[Path]:

@@ -18,7 +18,7 @@ from childsafe.core.audit import Actor
 from childsafe.core.clock import Clock, SystemClock
 from childsafe.hashmatch import service, urls, video
 from childsafe.hashmatch.models import Bank, BankSignal, MatchEvent, SignalTombstone
-from childsafe.hashmatch.pdqindex import PdqIndex, PdqIndexError, build, hex_to_array
+from childsafe.hashmatch.pdqindex import LAYOUT_NAMES, PdqIndex, PdqIndexError, build, hex_to_array
 from childsafe.hashmatch.signals import PDQ_MIN_QUALITY, Hashed, SignalError, registry
 
 
@@ -50,9 +50,12 @@ _log = logging.getLogger(__name__)
 class Matcher:
     """One per process. The index file is shared read-only; what changed since its build is read incrementally."""
 
-    def __init__(self, data_dir: Path, clock: Clock | None = None) -> None:
+    def __init__(self, data_dir: Path, clock: Clock | None = None, layout: str = "multi-index") -> None:
+        if layout not in LAYOUT_NAMES:
+            raise ValueError(f"unknown PDQ index layout {layout!r}: one of {', '.join(LAYOUT_NAMES)}")
         self.path = data_dir / "hashmatch" / "pdq.idx"
         self.clock = clock or SystemClock()
+        self.layout = layout  # what reindex builds (CHILDSAFE_PDQ_INDEX); any layout's file is read
         self.index = PdqIndex()
         self._file_id: tuple[int, int] | None = None
         self._last_signal = 0
@@ -67,7 +70,7 @@ class Matcher:
                                .order_by(BankSignal.id)).all()
         ids = np.fromiter((r[0] for r in rows), dtype="<u4", count=len(rows))
         hashes = hex_to_array(r[1] for r in rows) if rows else np.zeros((0, 32), dtype=np.uint8)
-        build(self.path, hashes, ids, max_id=int(ids.max()) if len(ids) else 0)
+        build(self.path, hashes, ids, max_id=int(ids.max()) if len(ids) else 0, layout=LAYOUT_NAMES[self.layout])
         service.purge_tombstones(session, self.clock.now())
         self._file_id = None
         return len(rows)
@@ -108,9 +111,10 @@ class Matcher:
                 self._last_tombstone = gone[-1][0]
 
     # ---- lookups ------------------------------------------------------------------------------------------
-    def _candidates(self, session: Session, query: Hashed) -> list[tuple[BankSignal, int]]:
+    def _candidates(self, session: Session, query: Hashed,
+                    found: list[tuple[int, int]] | None = None) -> list[tuple[BankSignal, int]]:
+        """Signals near `query`; for PDQ, `found` is the index's answer (searched for the whole batch at once)."""
         if query.signal_type == "pdq":
-            found = self.index.search(query.value, 31)
             if not found:
                 return []
             distance = dict(found)
@@ -148,16 +152,18 @@ class Matcher:
         self.refresh(session)
         banks = {b.id: b for b in session.scalars(select(Bank))}
         now = self.clock.now()
+        pdq = [i for i, q in enumerate(queries) if q.signal_type == "pdq" and not _low_quality(q)]
+        near = dict(zip(pdq, self.index.search_many([queries[i].value for i in pdq], 31), strict=True))
         results = []
         for i, query in enumerate(queries):
             variant = variants[i] if variants else None
             result = QueryResult(query.signal_type, query.value, query.quality, variant)
-            if query.signal_type == "pdq" and query.quality is not None and query.quality < PDQ_MIN_QUALITY:
+            if query.signal_type == "pdq" and _low_quality(query):
                 result.note = f"quality {query.quality} is below {PDQ_MIN_QUALITY}: not matched"
                 results.append(result)
                 continue
             block, allow = [], []
-            for row, distance in self._candidates(session, query):
+            for row, distance in self._candidates(session, query, near.get(i)):
                 bank = banks.get(row.bank_id)
                 if bank is None or not bank.enabled:
                     continue
@@ -182,6 +188,10 @@ class Matcher:
                 service.enqueue(session, {"event": "match", "at": now.isoformat(), **result.as_dict()}, now)
             results.append(result)
         return results
+
+
+def _low_quality(query: Hashed) -> bool:
+    return query.quality is not None and query.quality < PDQ_MIN_QUALITY
 
 
 def parse_query_hashes(lines: list[tuple[str, str]]) -> list[Hashed]:

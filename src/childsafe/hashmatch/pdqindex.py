@@ -7,6 +7,12 @@ within r bits finds every hash within 31: recall is exact, not approximate. Two 
     large (layout 1): 11 slots of 24/23 bits, r = 2 (up to 301 probes a slot); buckets of about N / 2^23
 The large layout trades about 117 million buckets (117 MB of one-byte bucket offsets) for ~12 times fewer
 candidates to verify, which pays from a few million hashes on; `build` picks it from LARGE_FROM hashes.
+Exact multi-index hashing cannot be small: every slot but one needs a position per hash (at least ~20 bits even
+compressed), 89 bytes a hash in all at 10 million against the raw 32. So there is a third layout:
+    compact (layout 2): no tables, the hashes as four columns of 64-bit words and their ids (36 bytes a hash); a
+                        lookup scans them all with the C kernel in `scan` (a batch of queries in one pass, on every
+                        core), exact at any threshold. Slower one query at a time; in batches, two thirds as fast
+                        at 10 million hashes and five times faster at 1 million.
 
 File layout (little endian), version 2 (each section padded to a multiple of 8 bytes):
     header  magic b"CSPDQ\x00\x00\x02", then count N, max_id, layout id and fine width F (1, 2 or 4 bytes),
@@ -21,6 +27,8 @@ File layout (little endian), version 2 (each section padded to a multiple of 8 b
                              and bucket v ends at coarse[s][v // 64] + fine[s][v // 64][v % 64 + 1]
     order   uint32[m - 1, N] for slots 1..m-1, positions sorted by that slot's value: its bucket v is
                              order[s - 1, start(s, v):start(s, v + 1)]
+The compact layout (2) has, after the header (fine width 0): columns uint64[4, N] (word k of every hash, the hash's
+bytes read as four little-endian words), then ids uint32[N].
 Version 1 kept a uint32 for every bucket and an order table for every slot: 127 bytes a hash at 10 million, against
 89 now. (Positions of 3 bytes would save 10 more, but reading them made queries about a fifth slower.)
 A reader maps the file read-only (shared between processes); writers build a new file and os.replace it. A file of another version is refused with PdqIndexError; the matcher then serves from the database
@@ -40,6 +48,8 @@ from functools import cached_property
 from pathlib import Path
 
 import numpy as np
+
+from childsafe.hashmatch import scan
 
 MAGIC = b"CSPDQ\x00\x00\x02"
 HEADER = struct.Struct("<8sQQQQ")
@@ -120,6 +130,8 @@ class Layout:
 
 
 LAYOUTS = {0: Layout((16,) * 16, 1), 1: Layout((24, 24, 24) + (23,) * 8, 2)}
+COMPACT = 2
+LAYOUT_NAMES = {"multi-index": None, "compact": COMPACT}  # operators' names (CHILDSAFE_PDQ_INDEX); None: by size
 assert all(len(lay.widths) * (lay.radius + 1) > 31 and sum(lay.widths) == 256 for lay in LAYOUTS.values())
 
 
@@ -193,22 +205,33 @@ def _padded(data: bytes) -> bytes:
     return data + b"\0" * (_section(len(data)) - len(data))
 
 
+def _sections(hashes: np.ndarray, ids: np.ndarray, layout_id: int) -> tuple[int, list[np.ndarray]]:
+    """(fine width, the file's sections after the header) of an index of `layout_id`."""
+    if layout_id == COMPACT:
+        return 0, [scan.to_columns(hashes), ids]
+    built = tables(hashes, ids, LAYOUTS[layout_id])
+    return built.fine.itemsize, [built.hashes, built.ids, built.coarse, built.fine, built.order]
+
+
 def build(path: Path, hashes: np.ndarray, ids: np.ndarray, *, max_id: int | None = None,
           layout: int | None = None) -> None:
-    """Write an index for (n, 32) uint8 `hashes` with uint32 `ids`, atomically."""
+    """Write an index for (n, 32) uint8 `hashes` with uint32 `ids`, atomically. `layout`: 0 or 1 (multi-index
+    hashing, small or large), COMPACT, or None for multi-index hashing of the size that suits n."""
     n = len(hashes)
     if len(ids) != n:
         raise ValueError("hashes and ids differ in length")
     layout_id = layout if layout is not None else (1 if n >= LARGE_FROM else 0)
-    built = tables(np.ascontiguousarray(hashes, dtype=np.uint8), np.ascontiguousarray(ids, dtype="<u4"),
-                   LAYOUTS[layout_id])
+    if layout_id not in LAYOUTS and layout_id != COMPACT:
+        raise ValueError(f"no index layout {layout_id}")
+    fine_width, sections = _sections(np.ascontiguousarray(hashes, dtype=np.uint8).reshape(-1, 32),
+                                     np.ascontiguousarray(ids, dtype="<u4"), layout_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(HEADER.pack(MAGIC, n, int(max_id if max_id is not None else (ids.max() if n else 0)),
-                                  layout_id, built.fine.itemsize))
-            for section in (built.hashes, built.ids, built.coarse, built.fine, built.order):
+                                  layout_id, fine_width))
+            for section in sections:
                 out.write(_padded(np.ascontiguousarray(section).tobytes()))
             out.flush()
             os.fsync(out.fileno())
@@ -259,16 +282,41 @@ class _Segment:
         at[first:] = np.take(self.order, at[first:])
         return at
 
-    def search(self, query: np.ndarray, threshold: int, found: dict[int, int]) -> None:
+    def search(self, rows: np.ndarray, threshold: int, found: list[dict[int, int]]) -> None:
+        """Each query row's hashes within `threshold` (at most 31) into its dict, signal id -> distance."""
         if not self.count:
             return
-        positions = self.candidates(query)
-        if len(positions):
-            distances = np.bitwise_count(np.take(self.words, positions, axis=0) ^ query.view(np.uint64)).sum(
-                axis=1, dtype=np.int64)
-            keep = distances <= threshold
-            for pos, dist in zip(positions[keep].tolist(), distances[keep].tolist(), strict=True):
-                found[int(self.ids[pos])] = dist
+        for query, into in zip(rows, found, strict=True):
+            positions = self.candidates(query)
+            if len(positions):
+                distances = np.bitwise_count(np.take(self.words, positions, axis=0) ^ query.view(np.uint64)).sum(
+                    axis=1, dtype=np.int64)
+                keep = distances <= threshold
+                for pos, dist in zip(positions[keep].tolist(), distances[keep].tolist(), strict=True):
+                    into[int(self.ids[pos])] = dist
+
+
+class _Scanned:
+    """Hashes as columns with their ids, mapped from a compact file or held in memory; searched by scanning."""
+
+    def __init__(self, columns: np.ndarray, ids: np.ndarray) -> None:
+        self.columns, self.ids = columns, ids
+        self.count = len(ids)
+
+    @classmethod
+    def empty(cls) -> _Scanned:
+        return cls(np.zeros((4, 0), dtype="<u8"), np.zeros(0, dtype="<u4"))
+
+    def extended(self, hashes: np.ndarray, ids: np.ndarray) -> _Scanned:
+        return _Scanned(np.concatenate([self.columns, scan.to_columns(hashes)], axis=1),
+                        np.concatenate([self.ids, np.asarray(ids, dtype="<u4")]))
+
+    def search(self, rows: np.ndarray, threshold: int, found: list[dict[int, int]]) -> None:
+        if not self.count:
+            return
+        queries, positions, distances = scan.search(self.columns, scan.to_words(rows), threshold)
+        for k, ident, dist in zip(queries.tolist(), self.ids[positions].tolist(), distances.tolist(), strict=True):
+            found[k][ident] = dist
 
 
 class PdqIndex:
@@ -280,13 +328,12 @@ class PdqIndex:
         self.count = 0
         self.max_id = 0
         self.layout_id = 0
-        self._main = self._open(path) if path is not None else _Segment.empty()
+        self._main: _Segment | _Scanned = self._open(path) if path is not None else _Segment.empty()
         self._segments: list[_Segment] = []
-        self._delta_hashes = np.zeros((0, 32), dtype=np.uint8)
-        self._delta_ids = np.zeros(0, dtype="<u4")
+        self._delta = _Scanned.empty()  # additions not yet in a segment of their own, scanned
         self.tombstones: set[int] = set()
 
-    def _open(self, path: Path) -> _Segment:
+    def _open(self, path: Path) -> _Segment | _Scanned:
         with open(path, "rb") as handle:
             self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if os.fstat(handle.fileno()).st_size \
                 else None
@@ -298,73 +345,85 @@ class PdqIndex:
         if magic != MAGIC:
             raise PdqIndexError(f"{path} is a PDQ index of another version ({magic[-1]}, this code reads "
                                 f"{MAGIC[-1]}): run `childsafe banks reindex`")
-        if layout_id not in LAYOUTS or fine_width not in (1, 2, 4):
+        if layout_id == COMPACT and fine_width == 0:
+            segment: _Segment | _Scanned = self._open_compact(path, n)
+        elif layout_id in LAYOUTS and fine_width in (1, 2, 4):
+            segment = self._open_tables(path, n, LAYOUTS[layout_id], fine_width)
+        else:
             raise PdqIndexError(f"{path} has a damaged header")
-        layout = LAYOUTS[layout_id]
+        self.count, self.max_id, self.layout_id = n, max_id, layout_id
+        return segment
+
+    def _views(self, path: Path, sizes: tuple[int, ...], dtypes: tuple[object, ...]) -> list[np.ndarray]:
+        assert self._map is not None
+        if len(self._map) != HEADER.size + sum(map(_section, sizes)):
+            raise PdqIndexError(f"{path} is truncated or damaged")
+        at, views = HEADER.size, []
+        for size, dtype in zip(sizes, dtypes, strict=True):
+            views.append(np.frombuffer(self._map, dtype=dtype, count=size // np.dtype(dtype).itemsize, offset=at))
+            at += _section(size)
+        return views
+
+    def _open_compact(self, path: Path, n: int) -> _Scanned:
+        columns, ids = self._views(path, (n * 32, n * 4), ("<u8", "<u4"))
+        return _Scanned(columns.reshape(4, n), ids)
+
+    def _open_tables(self, path: Path, n: int, layout: Layout, fine_width: int) -> _Segment:
         m = len(layout.widths)
         sizes = (n * 32, n * 4, layout.coarse_size * 4, layout.coarse_size * (BLOCK + 1) * fine_width,
                  (m - 1) * n * 4)
-        if len(self._map) != HEADER.size + sum(map(_section, sizes)):
-            raise PdqIndexError(f"{path} is truncated or damaged")
-        at = HEADER.size
-        views = []
-        for size, dtype in zip(sizes, (np.uint8, "<u4", "<u4", f"<u{fine_width}", "<u4"), strict=True):
-            views.append(np.frombuffer(self._map, dtype=dtype, count=size // np.dtype(dtype).itemsize, offset=at))
-            at += _section(size)
-        hashes, ids, coarse, fine, order = views
-        order = order.reshape(m - 1, n)
-        segment = _Segment(_Tables(hashes.reshape(n, 32), ids, coarse, fine, order, layout))
+        hashes, ids, coarse, fine, order = self._views(path, sizes,
+                                                       (np.uint8, "<u4", "<u4", f"<u{fine_width}", "<u4"))
+        segment = _Segment(_Tables(hashes.reshape(n, 32), ids, coarse, fine, order.reshape(m - 1, n), layout))
         blocks = np.array(layout.blocks)
         last = np.take(coarse, layout.coarse_bases + blocks - 1).astype(np.int64) + np.take(
             fine, layout.fine_bases + blocks * (BLOCK + 1) - 1)
         if not np.all(last == n):  # every slot's buckets must hold exactly the N hashes
             raise PdqIndexError(f"{path} has damaged bucket tables")
-        self.count, self.max_id, self.layout_id = n, max_id, layout_id
         return segment
 
     # ---- live changes ---------------------------------------------------------------------------------------
     def add(self, hashes: np.ndarray, ids: np.ndarray) -> None:
-        """Hashes added after the build. Small additions are scanned; once there are SEGMENT_AT of them they get
-        bucket tables of their own in memory (100,000 take about a tenth of a second), so queries stay fast
-        until the next build folds everything into one file."""
-        self._delta_hashes = np.concatenate([self._delta_hashes, np.asarray(hashes, dtype=np.uint8)])
-        self._delta_ids = np.concatenate([self._delta_ids, np.asarray(ids, dtype="<u4")])
-        if len(self._delta_ids) >= SEGMENT_AT:
-            hashes, ids = self._delta_hashes, self._delta_ids
+        """Hashes added after the build. They are scanned; in a multi-index index, once there are SEGMENT_AT of
+        them they get bucket tables of their own in memory (100,000 take about a tenth of a second), so queries
+        stay fast until the next build folds everything into one file. A compact index only ever scans."""
+        self._delta = self._delta.extended(np.asarray(hashes, dtype=np.uint8).reshape(-1, 32), ids)
+        if self.layout_id != COMPACT and self._delta.count >= SEGMENT_AT:
+            hashes, ids = self._delta.columns.T.copy().view(np.uint8).reshape(-1, 32), self._delta.ids
             # merge like an LSM tree: a segment no bigger than twice the new one is folded into it, so many
             # small feeds leave O(log n) segments for queries to probe, at O(n log n) total building cost
             while self._segments and self._segments[-1].count <= 2 * len(ids):
                 last = self._segments.pop()
                 hashes, ids = np.concatenate([last.hashes, hashes]), np.concatenate([last.ids, ids])
             self._segments.append(_Segment.in_memory(hashes, ids))
-            self._delta_hashes = np.zeros((0, 32), dtype=np.uint8)
-            self._delta_ids = np.zeros(0, dtype="<u4")
+            self._delta = _Scanned.empty()
 
     def delete(self, ids: Iterable[int]) -> None:
         self.tombstones.update(int(i) for i in ids)
 
     @property
     def delta_size(self) -> int:
-        return len(self._delta_ids) + sum(segment.count for segment in self._segments)
+        return self._delta.count + sum(segment.count for segment in self._segments)
 
     def __len__(self) -> int:
         return self.count + self.delta_size - len(self.tombstones)
 
     # ---- search ------------------------------------------------------------------------------------------------
-    def search(self, query_hex: str, threshold: int = 31) -> list[tuple[int, int]]:
-        """(signal id, distance) for every indexed hash within `threshold` (at most 31 for exact recall)."""
+    def search_many(self, query_hexes: list[str], threshold: int = 31) -> list[list[tuple[int, int]]]:
+        """For each query, (signal id, distance) of every indexed hash within `threshold` (at most 31, where
+        multi-index hashing is exact), nearest first. A compact index scans once for the whole batch."""
         if not 0 <= threshold <= 31:
             raise ValueError("the multi-index search is exact only for thresholds from 0 to 31")
-        query = hex_to_array([query_hex])[0]
-        found: dict[int, int] = {}
-        self._main.search(query, threshold, found)
-        for segment in self._segments:
-            segment.search(query, threshold, found)
-        if len(self._delta_ids):
-            distances = np.bitwise_count(self._delta_hashes ^ query).sum(axis=1, dtype=np.int64)
-            for i in np.nonzero(distances <= threshold)[0].tolist():
-                found[int(self._delta_ids[i])] = int(distances[i])
-        return sorted(((i, d) for i, d in found.items() if i not in self.tombstones), key=lambda x: (x[1], x[0]))
+        rows = hex_to_array(query_hexes) if query_hexes else np.zeros((0, 32), dtype=np.uint8)
+        found: list[dict[int, int]] = [{} for _ in range(len(rows))]
+        for segment in (self._main, *self._segments, self._delta):
+            segment.search(rows, threshold, found)
+        return [sorted(((i, d) for i, d in each.items() if i not in self.tombstones), key=lambda x: (x[1], x[0]))
+                for each in found]
+
+    def search(self, query_hex: str, threshold: int = 31) -> list[tuple[int, int]]:
+        """(signal id, distance) for every indexed hash within `threshold`: `search_many` of one."""
+        return self.search_many([query_hex], threshold)[0]
 
     def close(self) -> None:
         self._main = _Segment.empty()

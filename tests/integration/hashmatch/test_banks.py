@@ -78,11 +78,15 @@ def test_matching_rules(database: Database, clock: FixedClock, tmp_path: Path) -
             == "strict"
 
 
-def test_index_follows_adds_and_deletes_without_rebuild(database: Database, clock: FixedClock, tmp_path: Path) -> None:
-    matcher = Matcher(tmp_path, clock)
+@pytest.mark.parametrize("layout", ["multi-index", "compact"])
+def test_index_follows_adds_and_deletes_without_rebuild(database: Database, clock: FixedClock, tmp_path: Path,
+                                                        layout: str) -> None:
+    matcher = Matcher(tmp_path, clock, layout)
     with database.unit_of_work() as session:
         setup_banks(session, clock)
         assert matcher.reindex(session) == 5
+        matcher.refresh(session)
+        assert matcher.index.layout_id == (2 if layout == "compact" else 0)
         fresh = array_to_hex(RNG.integers(0, 256, 32, dtype=np.uint8))
         service.import_signals(session, "iwf-like", f"pdq {fresh}\n", fmt="te", filename=None, actor=CLI_ACTOR)
         assert matcher.match(session, parse_query_hashes([("pdq", fresh)]), actor=CLI_ACTOR)[0].matches

@@ -38,6 +38,12 @@ def test_import_hash_and_match_a_folder(cli_env: Path) -> None:
     bulk = [json.loads(line) for line in runner.invoke(app, ["match", "--hashes", str(queries)]).output.splitlines()]
     assert [bool(r["matches"]) for r in bulk] == [True, False]
     assert runner.invoke(app, ["banks", "reindex"]).exit_code == 0
+    compact = runner.invoke(app, ["banks", "reindex", "--layout", "compact"])
+    assert compact.exit_code == 0 and "(compact)" in compact.output
+    again = [json.loads(line) for line in runner.invoke(app, ["match", "--hashes", str(queries)]).output.splitlines()]
+    assert again[0]["matches"][0]["distance"] == 0 and again[1]["matches"] == []
+    wrong = runner.invoke(app, ["banks", "reindex", "--layout", "tiny"])
+    assert wrong.exit_code != 0 and "multi-index, compact" in wrong.output
     assert hashed[0]["pdq"] in runner.invoke(app, ["banks", "export", "known", "--format", "te"]).output
 
 

@@ -127,3 +127,58 @@ def test_file_and_memory_tables_find_the_same(data: tuple[Path, np.ndarray]) -> 
     for i in range(0, 20_000, 1999):
         query = array_to_hex(flipped(hashes[i], 30))
         assert mapped.search(query) == memory.search(query) != []
+
+
+def test_compact_layout_is_exact_and_small(tmp_path: Path, data: tuple[Path, np.ndarray]) -> None:
+    from childsafe.hashmatch.pdqindex import COMPACT
+
+    _, hashes = data
+    path = tmp_path / "compact.idx"
+    build(path, hashes, np.arange(1, len(hashes) + 1, dtype=np.uint32), layout=COMPACT)
+    assert path.stat().st_size <= 40 + 36 * len(hashes) + 16  # header, 32-byte hashes, 4-byte ids: nothing else
+    index = PdqIndex(path)
+    assert index.layout_id == COMPACT and len(index) == len(hashes)
+    picks = [int(RNG.integers(len(hashes))) for _ in range(41)]
+    queries = [array_to_hex(flipped(hashes[i], distance)) for distance, i in enumerate(picks)]
+    answers = index.search_many(queries, 31)
+    for distance, (i, found) in enumerate(zip(picks, answers, strict=True)):
+        assert (dict(found).get(i + 1) == distance) if distance <= 31 else (i + 1 not in dict(found))
+        assert all(d <= 31 for _, d in found)
+    assert answers == [index.search(q) for q in queries]  # one batch answers as each query alone
+    assert dict(index.search(queries[10], 9)).get(picks[10] + 1) is None
+
+
+def test_compact_and_multi_index_layouts_answer_alike(tmp_path: Path, data: tuple[Path, np.ndarray]) -> None:
+    from childsafe.hashmatch.pdqindex import COMPACT
+
+    _, hashes = data
+    ids = np.arange(1, len(hashes) + 1, dtype=np.uint32)
+    build(tmp_path / "c.idx", hashes, ids, layout=COMPACT)
+    build(tmp_path / "m.idx", hashes, ids, layout=0)
+    compact, tables = PdqIndex(tmp_path / "c.idx"), PdqIndex(tmp_path / "m.idx")
+    base = hashes[7]
+    near = np.array([flipped(base, 1 + i % 35) for i in range(600)])  # crowded: many answers per query
+    for index in (compact, tables):
+        index.add(near, np.arange(50_001, 50_601, dtype=np.uint32))
+        index.delete([50_002, 8])
+    queries = [array_to_hex(base)] + [array_to_hex(flipped(hashes[i], 29)) for i in range(0, 20_000, 1_111)]
+    assert compact.search_many(queries) == tables.search_many(queries)
+    assert len(compact.search_many(queries)[0]) > 300
+    assert compact._segments == []  # noqa: SLF001  (additions to a compact index are scanned, never tabled)
+
+
+def test_damaged_compact_files_are_refused(tmp_path: Path) -> None:
+    from childsafe.hashmatch.pdqindex import COMPACT, HEADER
+
+    path = tmp_path / "c.idx"
+    build(path, RNG.integers(0, 256, size=(10, 32), dtype=np.uint8), np.arange(10, dtype=np.uint32), layout=COMPACT)
+    data = path.read_bytes()
+    path.write_bytes(data[:-8])
+    with pytest.raises(PdqIndexError, match="truncated"):
+        PdqIndex(path)
+    magic, n, max_id, _, _ = HEADER.unpack_from(data)
+    path.write_bytes(HEADER.pack(magic, n, max_id, COMPACT, 2) + data[HEADER.size:])  # compact has no fine width
+    with pytest.raises(PdqIndexError, match="damaged header"):
+        PdqIndex(path)
+    with pytest.raises(ValueError, match="no index layout"):
+        build(path, np.zeros((1, 32), dtype=np.uint8), np.ones(1, dtype=np.uint32), layout=9)

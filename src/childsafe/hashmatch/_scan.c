@@ -1,0 +1,238 @@
+/* Exhaustive PDQ search: every stored hash against a batch of queries, within a Hamming distance.
+ *
+ * The compact index keeps nothing but the hashes (as four columns of 64-bit words) and their ids, so a lookup has
+ * to read every hash. Two things make that fast enough:
+ *
+ *   1. A cheap exact filter. For words x0, x1 of a stored hash and q0, q1 of a query,
+ *          popcount((x0 ^ q0) | (x1 ^ q1)) <= popcount(x0 ^ q0) + popcount(x1 ^ q1) <= distance,
+ *      so a hash whose filter count is above the threshold cannot be within it. The filter costs one popcount of
+ *      64 bits for a pair; for random hashes it is about 48 and passes a threshold of 31 about once in two million
+ *      pairs, and only those get the full 256-bit distance.
+ *   2. Blocking. A block of stored hashes (2,048 hashes, 32 KB of the first two columns) stays in the level-1 cache
+ *      while every query of the batch passes over it, four queries at a time, so memory is read once per batch.
+ *
+ * The AVX-512 kernel (VPOPCNTDQ: Intel Ice Lake and later, AMD Zen 4 and later) does eight hashes per instruction;
+ * other x86-64 processors get the same loop with the POPCNT instruction, and anything else plain C. Which one
+ * runs is chosen once, at import, from what the processor reports.
+ *
+ * The GIL is released while scanning, so threads can scan disjoint ranges at once.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define CS_X86 1
+#endif
+
+#define BLOCK 2048
+
+typedef struct {
+    const uint64_t *w0, *w1, *w2, *w3; /* the four columns */
+    size_t lo, hi;                     /* the stored positions to scan */
+    const uint64_t *q;                 /* queries, four words each */
+    size_t nq;
+    int threshold;
+    uint32_t *out_query, *out_pos;
+    uint8_t *out_dist;
+    size_t cap;                        /* room in the outputs; the count found is returned even beyond it */
+} Scan;
+
+static inline int distance(const Scan *s, size_t p, size_t j) {
+    const uint64_t *q = s->q + 4 * j;
+    return __builtin_popcountll(s->w0[p] ^ q[0]) + __builtin_popcountll(s->w1[p] ^ q[1]) +
+           __builtin_popcountll(s->w2[p] ^ q[2]) + __builtin_popcountll(s->w3[p] ^ q[3]);
+}
+
+static inline void record(const Scan *s, size_t *found, size_t p, size_t j) {
+    int d = distance(s, p, j);
+    if (d <= s->threshold) {
+        if (*found < s->cap) {
+            s->out_query[*found] = (uint32_t)j;
+            s->out_pos[*found] = (uint32_t)p;
+            s->out_dist[*found] = (uint8_t)d;
+        }
+        (*found)++;
+    }
+}
+
+/* The filter and full distance, one pair at a time: the portable kernel, and the tails of the vector one. */
+#define SCALAR_BODY                                                                                                \
+    size_t found = 0;                                                                                              \
+    for (size_t b = s->lo; b < s->hi; b += BLOCK) {                                                               \
+        size_t e = b + BLOCK < s->hi ? b + BLOCK : s->hi;                                                         \
+        for (size_t j = 0; j < s->nq; j++) {                                                                       \
+            uint64_t q0 = s->q[4 * j], q1 = s->q[4 * j + 1];                                                       \
+            for (size_t i = b; i < e; i++)                                                                          \
+                if (__builtin_popcountll((s->w0[i] ^ q0) | (s->w1[i] ^ q1)) <= s->threshold) record(s, &found, i, j); \
+        }                                                                                                          \
+    }                                                                                                              \
+    return found;
+
+static size_t scan_portable(const Scan *s) { SCALAR_BODY }
+
+#ifdef CS_X86
+__attribute__((target("popcnt"))) static size_t scan_popcnt(const Scan *s) { SCALAR_BODY }
+
+__attribute__((target("avx512f,avx512vpopcntdq"))) static size_t scan_avx512(const Scan *s) {
+    size_t found = 0;
+    const __m512i t = _mm512_set1_epi64(s->threshold);
+    for (size_t b = s->lo; b < s->hi; b += BLOCK) {
+        size_t e = b + BLOCK < s->hi ? b + BLOCK : s->hi;
+        size_t e8 = b + ((e - b) & ~(size_t)7);
+        size_t j = 0;
+        for (; j + 4 <= s->nq; j += 4) {
+            const uint64_t *q = s->q + 4 * j;
+            __m512i a0 = _mm512_set1_epi64((long long)q[0]), b0 = _mm512_set1_epi64((long long)q[1]);
+            __m512i a1 = _mm512_set1_epi64((long long)q[4]), b1 = _mm512_set1_epi64((long long)q[5]);
+            __m512i a2 = _mm512_set1_epi64((long long)q[8]), b2 = _mm512_set1_epi64((long long)q[9]);
+            __m512i a3 = _mm512_set1_epi64((long long)q[12]), b3 = _mm512_set1_epi64((long long)q[13]);
+            for (size_t i = b; i < e8; i += 8) {
+                __m512i x = _mm512_loadu_si512(s->w0 + i), y = _mm512_loadu_si512(s->w1 + i);
+                /* 0xBE: (x ^ a) | c, with c = y ^ b */
+                __m512i c0 = _mm512_popcnt_epi64(_mm512_ternarylogic_epi64(x, a0, _mm512_xor_si512(y, b0), 0xBE));
+                __m512i c1 = _mm512_popcnt_epi64(_mm512_ternarylogic_epi64(x, a1, _mm512_xor_si512(y, b1), 0xBE));
+                __m512i c2 = _mm512_popcnt_epi64(_mm512_ternarylogic_epi64(x, a2, _mm512_xor_si512(y, b2), 0xBE));
+                __m512i c3 = _mm512_popcnt_epi64(_mm512_ternarylogic_epi64(x, a3, _mm512_xor_si512(y, b3), 0xBE));
+                __m512i low = _mm512_min_epu64(_mm512_min_epu64(c0, c1), _mm512_min_epu64(c2, c3));
+                if (__builtin_expect(_mm512_cmple_epu64_mask(low, t) != 0, 0)) {
+                    __mmask8 pass[4] = {_mm512_cmple_epu64_mask(c0, t), _mm512_cmple_epu64_mask(c1, t),
+                                        _mm512_cmple_epu64_mask(c2, t), _mm512_cmple_epu64_mask(c3, t)};
+                    for (int r = 0; r < 4; r++)
+                        for (unsigned m = pass[r]; m; m &= m - 1) record(s, &found, i + __builtin_ctz(m), j + r);
+                }
+            }
+            for (size_t i = e8; i < e; i++)
+                for (int r = 0; r < 4; r++) record(s, &found, i, j + r);
+        }
+        for (; j < s->nq; j++) { /* the last one to three queries, one at a time */
+            const uint64_t *q = s->q + 4 * j;
+            __m512i a = _mm512_set1_epi64((long long)q[0]), bq = _mm512_set1_epi64((long long)q[1]);
+            for (size_t i = b; i < e8; i += 8) {
+                __m512i x = _mm512_loadu_si512(s->w0 + i), y = _mm512_loadu_si512(s->w1 + i);
+                __m512i c = _mm512_popcnt_epi64(_mm512_ternarylogic_epi64(x, a, _mm512_xor_si512(y, bq), 0xBE));
+                for (unsigned m = _mm512_cmple_epu64_mask(c, t); m; m &= m - 1)
+                    record(s, &found, i + __builtin_ctz(m), j);
+            }
+            for (size_t i = e8; i < e; i++) record(s, &found, i, j);
+        }
+    }
+    return found;
+}
+#endif
+
+typedef size_t (*Kernel)(const Scan *);
+static Kernel kernel = scan_portable;
+static const char *kernel_name = "portable";
+
+static Kernel kernel_named(const char *name) {
+    if (strcmp(name, "portable") == 0) return scan_portable;
+#ifdef CS_X86
+    if (strcmp(name, "popcnt") == 0 && __builtin_cpu_supports("popcnt")) return scan_popcnt;
+    if (strcmp(name, "avx512") == 0 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq"))
+        return scan_avx512;
+#endif
+    PyErr_Format(PyExc_ValueError, "kernel %s is not one this processor runs", name);
+    return NULL;
+}
+
+static int buffer_of(PyObject *obj, Py_buffer *view, int writable, Py_ssize_t itemsize, const char *what) {
+    if (PyObject_GetBuffer(obj, view, (writable ? PyBUF_WRITABLE : 0) | PyBUF_C_CONTIGUOUS) < 0) return -1;
+    if (view->len % itemsize) {
+        PyErr_Format(PyExc_ValueError, "%s: %zd bytes is not a whole number of %zd-byte items", what, view->len,
+                     itemsize);
+        PyBuffer_Release(view);
+        return -1;
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(scan_doc,
+             "scan(columns, lo, hi, queries, threshold, out_query, out_pos, out_dist, kernel=None) -> int\n\n"
+             "columns: uint64[4, n] (C order); queries: uint64[k, 4]. Every pair of a stored position in [lo, hi)\n"
+             "and a query within `threshold` bits goes to the outputs (uint32, uint32, uint8), in the order found;\n"
+             "returns how many there are, which may be more than the outputs hold (then call again with more room).\n"
+             "kernel: \"avx512\", \"popcnt\" or \"portable\" instead of the fastest this processor runs (KERNEL); tests and\n"
+             "benchmarks compare them. A kernel the processor cannot run is refused.");
+
+static PyObject *scan(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *columns_obj, *queries_obj, *oq_obj, *op_obj, *od_obj;
+    Py_ssize_t lo, hi;
+    int threshold;
+    const char *name = NULL;
+    if (!PyArg_ParseTuple(args, "OnnOiOOO|z:scan", &columns_obj, &lo, &hi, &queries_obj, &threshold, &oq_obj, &op_obj,
+                          &od_obj, &name))
+        return NULL;
+    Kernel chosen = name ? kernel_named(name) : kernel;
+    if (!chosen) return NULL;
+    Py_buffer columns, queries, oq, op, od;
+    if (buffer_of(columns_obj, &columns, 0, 32, "columns") < 0) return NULL;
+    if (buffer_of(queries_obj, &queries, 0, 32, "queries") < 0) goto fail_columns;
+    if (buffer_of(oq_obj, &oq, 1, 4, "out_query") < 0) goto fail_queries;
+    if (buffer_of(op_obj, &op, 1, 4, "out_pos") < 0) goto fail_oq;
+    if (buffer_of(od_obj, &od, 1, 1, "out_dist") < 0) goto fail_op;
+    Py_ssize_t n = columns.len / 32;
+    size_t cap = (size_t)od.len;
+    if ((size_t)(oq.len / 4) < cap) cap = (size_t)(oq.len / 4);
+    if ((size_t)(op.len / 4) < cap) cap = (size_t)(op.len / 4);
+    if (lo < 0 || hi < lo || hi > n || n > (Py_ssize_t)UINT32_MAX || queries.len / 32 > (Py_ssize_t)UINT32_MAX) {
+        PyErr_Format(PyExc_ValueError, "range [%zd, %zd) is not within the %zd stored hashes", lo, hi, n);
+        goto fail_od;
+    }
+    if (threshold < 0 || threshold > 256) {
+        PyErr_Format(PyExc_ValueError, "threshold %d is not between 0 and 256", threshold);
+        goto fail_od;
+    }
+    const uint64_t *w = (const uint64_t *)columns.buf;
+    Scan s = {w, w + n, w + 2 * n, w + 3 * n, (size_t)lo, (size_t)hi, (const uint64_t *)queries.buf,
+              (size_t)(queries.len / 32), threshold, (uint32_t *)oq.buf, (uint32_t *)op.buf, (uint8_t *)od.buf,
+              cap};
+    size_t found;
+    Py_BEGIN_ALLOW_THREADS
+    found = chosen(&s);
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&od);
+    PyBuffer_Release(&op);
+    PyBuffer_Release(&oq);
+    PyBuffer_Release(&queries);
+    PyBuffer_Release(&columns);
+    return PyLong_FromSize_t(found);
+fail_od:
+    PyBuffer_Release(&od);
+fail_op:
+    PyBuffer_Release(&op);
+fail_oq:
+    PyBuffer_Release(&oq);
+fail_queries:
+    PyBuffer_Release(&queries);
+fail_columns:
+    PyBuffer_Release(&columns);
+    return NULL;
+}
+
+static PyMethodDef methods[] = {{"scan", scan, METH_VARARGS, scan_doc}, {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_scan",
+                                    "Exhaustive PDQ search over hash columns (see _scan.c).", -1, methods,
+                                    NULL, NULL, NULL, NULL};
+
+PyMODINIT_FUNC PyInit__scan(void) {
+#ifdef CS_X86
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq")) {
+        kernel = scan_avx512;
+        kernel_name = "avx512";
+    } else if (__builtin_cpu_supports("popcnt")) {
+        kernel = scan_popcnt;
+        kernel_name = "popcnt";
+    }
+#endif
+    PyObject *m = PyModule_Create(&module);
+    if (m && PyModule_AddStringConstant(m, "KERNEL", kernel_name) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -1,0 +1,95 @@
+"""Exhaustive PDQ search over hash columns: the compact index's lookups, and the live additions of either index.
+
+The hashes are kept as four columns of 64-bit words (`columns`, uint64[4, n]) so that the C kernel (`_scan.c`) can
+read eight hashes with one instruction. Queries come as uint64[k, 4], the same bytes viewed the same way, so the
+byte order of the words does not matter to a Hamming distance. A batch of queries is scanned in one pass over the
+columns, split over the processor's cores (the kernel releases the GIL). Without the compiled kernel (no C compiler
+at install), numpy does the same search, far more slowly.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
+
+import numpy as np
+
+try:
+    from childsafe.hashmatch import _scan
+except ImportError:  # the extension is optional (pyproject.toml); numpy stands in
+    _scan = None
+
+KERNEL = _scan.KERNEL if _scan is not None else "numpy"
+SPLIT_FROM = 1 << 16  # hashes a thread is worth starting for
+Found = tuple[np.ndarray, np.ndarray, np.ndarray]  # query index, position, distance of every pair within reach
+
+
+def to_columns(hashes: np.ndarray) -> np.ndarray:
+    """(n, 32) uint8 hashes to uint64[4, n] columns."""
+    return np.ascontiguousarray(np.ascontiguousarray(hashes, dtype=np.uint8).reshape(-1, 32).view("<u8").T)
+
+
+def to_words(hashes: np.ndarray) -> np.ndarray:
+    """(k, 32) uint8 queries to uint64[k, 4], the view the columns are compared with."""
+    return np.ascontiguousarray(hashes, dtype=np.uint8).reshape(-1, 32).view("<u8")
+
+
+@cache
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@cache
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(_cores(), thread_name_prefix="pdq-scan")
+
+
+def _kernel(columns: np.ndarray, lo: int, hi: int, queries: np.ndarray, threshold: int, kernel: str | None) -> Found:
+    room = max(256, 4 * len(queries))
+    while True:
+        out_query, out_pos = np.empty(room, dtype=np.uint32), np.empty(room, dtype=np.uint32)
+        out_dist = np.empty(room, dtype=np.uint8)
+        count = _scan.scan(columns, lo, hi, queries, threshold, out_query, out_pos, out_dist, kernel)
+        if count <= room:
+            return out_query[:count], out_pos[:count], out_dist[:count]
+        room = count  # more pairs than room (near-duplicate banks): scan this range again with enough
+
+
+def _numpy(columns: np.ndarray, lo: int, hi: int, queries: np.ndarray, threshold: int) -> Found:
+    parts: list[Found] = []
+    step = 1 << 18
+    for start in range(lo, hi, step):
+        block = columns[:, start: min(hi, start + step)]
+        for k, query in enumerate(queries):
+            distance = np.bitwise_count(block ^ query[:, None]).sum(axis=0, dtype=np.int64)
+            near = np.nonzero(distance <= threshold)[0]
+            if len(near):
+                parts.append((np.full(len(near), k, dtype=np.uint32), (near + start).astype(np.uint32),
+                              distance[near].astype(np.uint8)))
+    return _joined(parts)
+
+
+def _joined(parts: list[Found]) -> Found:
+    if not parts:
+        return np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint8)
+    return tuple(np.concatenate(column) for column in zip(*parts, strict=True))  # type: ignore[return-value]
+
+
+def search(columns: np.ndarray, queries: np.ndarray, threshold: int, *, kernel: str | None = None) -> Found:
+    """Every (query, stored position) pair within `threshold` bits, with its distance; exact for any threshold.
+
+    `kernel` is for tests and benchmarks: "numpy", or one of the compiled kernels ("avx512", "popcnt", "portable");
+    by default the fastest the processor runs."""
+    n = columns.shape[1] if columns.ndim == 2 else 0
+    if n == 0 or len(queries) == 0:
+        return _joined([])
+    if kernel == "numpy" or _scan is None:
+        return _numpy(columns, 0, n, queries, threshold)
+    threads = min(_cores(), max(1, n // SPLIT_FROM))
+    if threads == 1:
+        return _kernel(columns, 0, n, queries, threshold, kernel)
+    cuts = [n * t // threads for t in range(threads + 1)]
+    parts = list(_pool().map(lambda t: _kernel(columns, cuts[t], cuts[t + 1], queries, threshold, kernel),
+                             range(threads)))
+    return _joined(parts)

@@ -1,0 +1,88 @@
+"""The exhaustive scan behind the compact index: every kernel finds exactly the pairs within the threshold."""
+
+import numpy as np
+import pytest
+
+from childsafe.hashmatch import scan
+
+RNG = np.random.default_rng(11)
+
+
+def planted(n: int, queries: int) -> tuple[np.ndarray, np.ndarray]:
+    """n random hashes, and queries made from some of them with k % 41 bits flipped (distances 0 to 40)."""
+    hashes = RNG.integers(0, 256, size=(n, 32), dtype=np.uint8)
+    rows = hashes[RNG.integers(0, n, size=queries)].copy()
+    for k, row in enumerate(rows):
+        bits = np.unpackbits(row)
+        bits[RNG.choice(256, k % 41, replace=False)] ^= 1
+        rows[k] = np.packbits(bits)
+    return hashes, rows
+
+
+def truth(hashes: np.ndarray, rows: np.ndarray, threshold: int) -> set[tuple[int, int, int]]:
+    distances = np.bitwise_count(hashes[None, :, :] ^ rows[:, None, :]).sum(axis=2)
+    return {(k, p, int(distances[k, p])) for k, p in zip(*np.nonzero(distances <= threshold), strict=True)}
+
+
+def found(result: scan.Found) -> set[tuple[int, int, int]]:
+    return set(zip(*(column.tolist() for column in result), strict=True))
+
+
+def test_the_compiled_kernel_is_built_here() -> None:
+    """scripts/system-deps installs a C compiler, so the numpy stand-in must not be what runs."""
+    assert scan.KERNEL in {"avx512", "popcnt", "portable"}
+
+
+def kernels() -> list[str | None]:
+    """The default, numpy, and every compiled kernel this processor runs."""
+    runs = []
+    for name in ("avx512", "popcnt", "portable"):
+        try:
+            scan.search(scan.to_columns(np.zeros((1, 32), np.uint8)), np.zeros((1, 4), "<u8"), 0, kernel=name)
+            runs.append(name)
+        except ValueError:
+            pass
+    return [None, "numpy", *runs]
+
+
+@pytest.mark.parametrize("kernel", kernels())
+@pytest.mark.parametrize("threshold", [0, 17, 31, 70])
+def test_every_kernel_finds_exactly_the_pairs_within_the_threshold(kernel: str | None, threshold: int) -> None:
+    hashes, rows = planted(5_013, 47)  # neither the hashes nor the queries fill the vector and query blocks
+    result = scan.search(scan.to_columns(hashes), scan.to_words(rows), threshold, kernel=kernel)
+    assert found(result) == truth(hashes, rows, threshold)
+    if threshold >= 31:  # at least the planted queries within 31 (a random pair is ~128 bits apart)
+        assert len(found(result)) >= sum(1 for k in range(47) if k % 41 <= 31)
+
+
+def test_more_pairs_than_the_first_room_are_all_returned() -> None:
+    """Near-copies of one image: thousands of pairs, more than the kernel's first output buffers hold."""
+    base = RNG.integers(0, 256, size=32, dtype=np.uint8)
+    copies = np.repeat(base[None, :], 3_000, axis=0)
+    copies[np.arange(3_000), RNG.integers(0, 32, size=3_000)] ^= 1
+    result = scan.search(scan.to_columns(copies), scan.to_words(np.stack([base, base])), 8)
+    assert found(result) == truth(copies, np.stack([base, base]), 8)
+    assert len(result[0]) == 6_000
+
+
+def test_a_large_scan_is_split_over_threads_and_loses_nothing() -> None:
+    hashes, rows = planted(2 * scan.SPLIT_FROM + 5, 9)
+    assert found(scan.search(scan.to_columns(hashes), scan.to_words(rows), 31)) == \
+        found(scan.search(scan.to_columns(hashes), scan.to_words(rows), 31, kernel="numpy"))
+
+
+def test_empty_inputs_and_bad_buffers() -> None:
+    empty = scan.search(np.zeros((4, 0), dtype="<u8"), scan.to_words(RNG.integers(0, 256, (3, 32), np.uint8)), 31)
+    assert all(len(column) == 0 for column in empty)
+    if scan._scan is None:  # noqa: SLF001
+        pytest.skip("no compiled kernel")
+    columns = scan.to_columns(RNG.integers(0, 256, size=(10, 32), dtype=np.uint8))
+    out = (np.empty(8, np.uint32), np.empty(8, np.uint32), np.empty(8, np.uint8))
+    with pytest.raises(ValueError, match="not within"):
+        scan._scan.scan(columns, 0, 11, np.zeros((1, 4), "<u8"), 31, *out)  # noqa: SLF001
+    with pytest.raises(ValueError, match="whole number"):
+        scan._scan.scan(columns, 0, 10, np.zeros(3, "<u8"), 31, *out)  # noqa: SLF001
+    with pytest.raises(ValueError, match="threshold"):
+        scan._scan.scan(columns, 0, 10, np.zeros((1, 4), "<u8"), -1, *out)  # noqa: SLF001
+    with pytest.raises(ValueError, match="not one this processor runs"):
+        scan._scan.scan(columns, 0, 10, np.zeros((1, 4), "<u8"), 31, *out, "neon")  # noqa: SLF001
