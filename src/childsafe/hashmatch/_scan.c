@@ -12,8 +12,9 @@
  *      while every query of the batch passes over it, four queries at a time, so memory is read once per batch.
  *
  * The AVX-512 kernel (VPOPCNTDQ: Intel Ice Lake and later, AMD Zen 4 and later) does eight hashes per instruction;
- * other x86-64 processors get the same loop with the POPCNT instruction, and anything else plain C. Which one
- * runs is chosen once, at import, from what the processor reports.
+ * the AVX2 kernel four, counting bits with a table lookup; other x86-64 processors get the plain loop with the POPCNT
+ * instruction, and anything else plain C. Which one runs is chosen once, at import, from what the processor
+ * reports.
  *
  * The GIL is released while scanning, so threads can scan disjoint ranges at once.
  */
@@ -121,6 +122,68 @@ __attribute__((target("avx512f,avx512vpopcntdq"))) static size_t scan_avx512(con
     }
     return found;
 }
+/* AVX2 has no popcount instruction: count each byte's two nibbles with a 16-entry table (VPSHUFB), then add the
+ * bytes of each 64-bit lane (VPSADBW). Counts are at most 64, so the unsigned 32-bit minimum works on the lanes. */
+__attribute__((target("avx2"))) static inline __m256i popcount_lanes(__m256i v) {
+    const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+                                           0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+    const __m256i nibble = _mm256_set1_epi8(0x0f);
+    __m256i low = _mm256_shuffle_epi8(table, _mm256_and_si256(v, nibble));
+    __m256i high = _mm256_shuffle_epi8(table, _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble));
+    return _mm256_sad_epu8(_mm256_add_epi8(low, high), _mm256_setzero_si256());
+}
+
+__attribute__((target("avx2"))) static inline __m256i filter_avx2(__m256i x, __m256i y, __m256i a, __m256i b) {
+    return popcount_lanes(_mm256_or_si256(_mm256_xor_si256(x, a), _mm256_xor_si256(y, b)));
+}
+
+/* lanes (of four) whose count is at most the threshold */
+__attribute__((target("avx2"))) static inline unsigned within_avx2(__m256i counts, __m256i t) {
+    return ~(unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(counts, t))) & 0xFu;
+}
+
+__attribute__((target("avx2,popcnt"))) static size_t scan_avx2(const Scan *s) {
+    size_t found = 0;
+    const __m256i t = _mm256_set1_epi64x(s->threshold);
+    for (size_t b = s->lo; b < s->hi; b += BLOCK) {
+        size_t e = b + BLOCK < s->hi ? b + BLOCK : s->hi;
+        size_t e4 = b + ((e - b) & ~(size_t)3);
+        size_t j = 0;
+        for (; j + 4 <= s->nq; j += 4) {
+            const uint64_t *q = s->q + 4 * j;
+            __m256i a0 = _mm256_set1_epi64x((long long)q[0]), b0 = _mm256_set1_epi64x((long long)q[1]);
+            __m256i a1 = _mm256_set1_epi64x((long long)q[4]), b1 = _mm256_set1_epi64x((long long)q[5]);
+            __m256i a2 = _mm256_set1_epi64x((long long)q[8]), b2 = _mm256_set1_epi64x((long long)q[9]);
+            __m256i a3 = _mm256_set1_epi64x((long long)q[12]), b3 = _mm256_set1_epi64x((long long)q[13]);
+            for (size_t i = b; i < e4; i += 4) {
+                __m256i x = _mm256_loadu_si256((const __m256i *)(s->w0 + i));
+                __m256i y = _mm256_loadu_si256((const __m256i *)(s->w1 + i));
+                __m256i c0 = filter_avx2(x, y, a0, b0), c1 = filter_avx2(x, y, a1, b1);
+                __m256i c2 = filter_avx2(x, y, a2, b2), c3 = filter_avx2(x, y, a3, b3);
+                __m256i low = _mm256_min_epu32(_mm256_min_epu32(c0, c1), _mm256_min_epu32(c2, c3));
+                if (__builtin_expect(within_avx2(low, t) != 0, 0)) {
+                    unsigned pass[4] = {within_avx2(c0, t), within_avx2(c1, t), within_avx2(c2, t),
+                                        within_avx2(c3, t)};
+                    for (int r = 0; r < 4; r++)
+                        for (unsigned m = pass[r]; m; m &= m - 1) record(s, &found, i + __builtin_ctz(m), j + r);
+                }
+            }
+            for (size_t i = e4; i < e; i++)
+                for (int r = 0; r < 4; r++) record(s, &found, i, j + r);
+        }
+        for (; j < s->nq; j++) {
+            const uint64_t *q = s->q + 4 * j;
+            __m256i a = _mm256_set1_epi64x((long long)q[0]), bq = _mm256_set1_epi64x((long long)q[1]);
+            for (size_t i = b; i < e4; i += 4) {
+                __m256i c = filter_avx2(_mm256_loadu_si256((const __m256i *)(s->w0 + i)),
+                                        _mm256_loadu_si256((const __m256i *)(s->w1 + i)), a, bq);
+                for (unsigned m = within_avx2(c, t); m; m &= m - 1) record(s, &found, i + __builtin_ctz(m), j);
+            }
+            for (size_t i = e4; i < e; i++) record(s, &found, i, j);
+        }
+    }
+    return found;
+}
 #endif
 
 typedef size_t (*Kernel)(const Scan *);
@@ -131,6 +194,8 @@ static Kernel kernel_named(const char *name) {
     if (strcmp(name, "portable") == 0) return scan_portable;
 #ifdef CS_X86
     if (strcmp(name, "popcnt") == 0 && __builtin_cpu_supports("popcnt")) return scan_popcnt;
+    if (strcmp(name, "avx2") == 0 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt"))
+        return scan_avx2;
     if (strcmp(name, "avx512") == 0 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq"))
         return scan_avx512;
 #endif
@@ -221,12 +286,15 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_scan",
 PyMODINIT_FUNC PyInit__scan(void) {
 #ifdef CS_X86
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq")) {
-        kernel = scan_avx512;
-        kernel_name = "avx512";
-    } else if (__builtin_cpu_supports("popcnt")) {
-        kernel = scan_popcnt;
-        kernel_name = "popcnt";
+    static const char *const fastest_first[] = {"avx512", "avx2", "popcnt"};
+    for (size_t k = 0; k < sizeof fastest_first / sizeof *fastest_first; k++) {
+        Kernel runs = kernel_named(fastest_first[k]);
+        if (runs) {
+            kernel = runs;
+            kernel_name = fastest_first[k];
+            break;
+        }
+        PyErr_Clear();
     }
 #endif
     PyObject *m = PyModule_Create(&module);
