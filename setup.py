@@ -1,10 +1,17 @@
-"""The one compiled part: the compact PDQ index's scan kernel (src/childsafe/hashmatch/_scan.c).
+"""The compiled parts; everything else is in pyproject.toml.
 
-Everything else is in pyproject.toml. The extension is optional: without a C compiler the install still succeeds and
-the compact index scans with numpy instead, far more slowly (docs/hashmatch.md).
+- the compact PDQ index's scan kernel (src/childsafe/hashmatch/_scan.c);
+- the conversation lexicons' pattern index (src/childsafe/conversations/_lexmatch.c).
+
+Both are optional: without a C compiler the install still succeeds, and Python and numpy do the same work, more
+slowly (docs/hashmatch.md, docs/conversations.md).
 """
 
 from setuptools import Extension, setup
 
-setup(ext_modules=[Extension("childsafe.hashmatch._scan", ["src/childsafe/hashmatch/_scan.c"],
-                             extra_compile_args=["-O3"], optional=True)])
+setup(ext_modules=[
+    Extension("childsafe.hashmatch._scan", ["src/childsafe/hashmatch/_scan.c"], extra_compile_args=["-O3"],
+              optional=True),
+    Extension("childsafe.conversations._lexmatch", ["src/childsafe/conversations/_lexmatch.c"],
+              extra_compile_args=["-O2"], optional=True),
+])

@@ -16,6 +16,11 @@ from typing import Any
 from childsafe.conversations.normalise import CYRILLIC_LANGUAGES, Normaliser
 from childsafe.conversations.signals import LEXICON_SIGNALS
 
+try:
+    from childsafe.conversations import _lexmatch
+except ImportError:  # the compiled index is optional (setup.py): the Python one finds the same, more slowly
+    _lexmatch = None
+
 MAX_ELEMENTS = 8
 MAX_OPTIONS = 200
 MAX_PAIRS = 2000  # pairs a pattern may be looked up by (more, and it is looked up by words)
@@ -178,9 +183,14 @@ class PatternIndex:
         self.signals: set[str] = set()
         self.count = 0
         self._rank = {signal: i for i, signal in enumerate(LEXICON_SIGNALS)}
+        self.patterns: list[Pattern] = []
+        self._native: Any = None  # the compiled index (`compiled`), made at the first find after the last add
+        self._numbers: dict[Pattern, int] = {}  # each pattern's number in it
 
     def add(self, pattern: Pattern) -> None:
         self.count += 1
+        self.patterns.append(pattern)
+        self._native = None
         self.signals.add(pattern.signal)
         for pair in pattern.pairs:
             self.by_key.setdefault(pair, []).append(pattern)
@@ -201,6 +211,61 @@ class PatternIndex:
 
     def find(self, tokens: list[str]) -> list[Match]:
         """Every match, ordered by start, longest first, then by signal (a fixed order, whatever the lookups)."""
+        native = self._native if self._native is not None else self.compiled()
+        if native:
+            found = native.find(tokens, self._by_start(tokens) if self.by_stem or self.by_number else ())
+            return [Match(LEXICON_SIGNALS[rank], start, end) for rank, start, end in found] if found else []
+        return self.find_in_python(tokens)
+
+    def _by_start(self, tokens: list[str]) -> tuple[int, ...]:
+        """For the compiled index, the numbers of the patterns looked up by how they start (a prefix, a number)."""
+        out: set[Pattern] = set()
+        for token in set(tokens):
+            stems = self.by_stem.get(token[:3])
+            if stems:
+                out.update(p for prefix, p in stems if token.startswith(prefix))
+        if self.by_number and any(t.isdigit() for t in tokens):
+            out.update(self.by_number)
+        return tuple(self._numbers[p] for p in out)
+
+    def compiled(self) -> Any:
+        """The index in C (`_lexmatch.c`), or False if the extension was not built."""
+        if _lexmatch is None:
+            self._native = False
+            return False
+        vocab: dict[str, int] = {}
+
+        def ids(words: Iterable[str]) -> tuple[int, ...]:
+            return tuple(vocab.setdefault(word, len(vocab)) for word in words)
+
+        def part(token: str) -> int:
+            return _PARTS[token] if token in _PARTS else ids([token])[0]
+
+        def element(e: Element) -> tuple[Any, ...]:
+            return (int(e.optional), e.any_min, e.any_max, ids(seq[0] for seq in e.words if len(seq) == 1),
+                    tuple(ids(seq) for seq in e.words if len(seq) > 1),
+                    tuple((ids(before), prefix) for before, prefix in e.prefixes),
+                    sum(_CLASS_BITS[c] for c in set(e.classes)), tuple(tuple(map(part, seq)) for seq in e.mixed))
+
+        number = self._numbers = {p: i for i, p in enumerate(self.patterns)}
+        patterns = tuple((self._rank[p.signal], int(p.whole), ids(p.first_words), p.first_prefixes,
+                          int(p.first_number), tuple(ids(words) for words in p.required),
+                          tuple(element(e) for e in p.elements)) for p in self.patterns)
+        words, pairs = [], []
+        for key, listed in self.by_key.items():
+            at = tuple(number[p] for p in listed)
+            if isinstance(key, tuple):
+                pairs.append(((-1 if key[0] == NUMBER else ids([key[0]])[0],
+                               -1 if key[1] == NUMBER else ids([key[1]])[0]), at))
+            else:
+                words.append((ids([key])[0], at))
+        number_id = len(vocab)  # a number's place in a pair: an id no word has
+        pairs = [((number_id if a < 0 else a, number_id if b < 0 else b), at) for (a, b), at in pairs]
+        self._native = _lexmatch.Index(vocab, number_id, patterns, tuple(words), tuple(pairs))
+        return self._native
+
+    def find_in_python(self, tokens: list[str]) -> list[Match]:
+        """`find` without the compiled index: what it does, step by step (and what tests compare it with)."""
         by_key, by_stem = self.by_key, self.by_stem
         if len(self.keys) != len(by_key):
             self.keys = frozenset(by_key)
@@ -268,6 +333,8 @@ class PatternIndex:
 CENSORED = ("sexual_talk", "sexual_explicit", "image_request", "sextortion", "insult", "threat", "humiliation",
             "self_harm_incitement", "self_harm", "suicidal")
 NUMBER = "#"  # stands for any number in a pair of tokens (no token holds a "#")
+_CLASS_BITS = {"#minor": 1, "#adult": 2, "#num": 4}  # number classes as the compiled index writes them
+_PARTS = {"#minor": -1, "#adult": -2, "#num": -3}  # and a class inside a word sequence
 
 
 def _ends(elements: Iterable[Element], last: bool) -> set[str] | None:
