@@ -1,6 +1,6 @@
 /* The lexicon's pattern index, compiled: the same lookups and matching as `lexicon.PatternIndex.find`, in C.
  *
- * `lexicon.PatternIndex` compiles its patterns into plain tuples of integers (`PatternIndex._spec`): every word a
+ * `lexicon.PatternIndex` compiles its patterns into plain tuples of integers (`PatternIndex.compiled`): every word a
  * pattern uses gets an id, and the words and pairs of adjacent words that patterns are looked up by point to the
  * patterns' numbers. A message's tokens are looked up in the vocabulary once (ids; -1 for a word no pattern uses),
  * then candidates are gathered by key words and pairs, kept if every mandatory element has a key word in the
@@ -28,7 +28,7 @@ typedef struct {
 
 typedef struct {
     Seq before;      /* literal words before the prefixed one */
-    PyObject *prefix; /* borrowed from the spec, which the index keeps */
+    PyObject *prefix; /* owned by the index's `strings` */
 } Prefix;
 
 typedef struct {
@@ -69,7 +69,7 @@ typedef struct Block {
 typedef struct {
     PyObject_HEAD
     PyObject *vocab; /* word -> id */
-    PyObject *spec;  /* kept: owns the prefix strings */
+    PyObject *strings; /* the prefix strings the patterns point to, owned here */
     int32_t number;  /* the id standing for any number in a pair */
     int npatterns;
     Pattern *patterns;
@@ -142,7 +142,13 @@ static int read_seqs(Index *self, PyObject *tuple, Seq **out, int *len) {
     return 0;
 }
 
+static int keep(Index *self, PyObject *s) { return PyList_Append(self->strings, s); }
+
 static int read_strings(Index *self, PyObject *tuple, PyObject ***out, int *len) {
+    if (!PyTuple_Check(tuple)) {
+        PyErr_SetString(PyExc_TypeError, "spec: expected a tuple of prefixes");
+        return -1;
+    }
     Py_ssize_t n = PyTuple_GET_SIZE(tuple);
     *out = arena_alloc(self, sizeof(PyObject *) * (size_t)n);
     if (!*out) return -1;
@@ -152,6 +158,7 @@ static int read_strings(Index *self, PyObject *tuple, PyObject ***out, int *len)
             PyErr_SetString(PyExc_TypeError, "spec: a prefix must be a str");
             return -1;
         }
+        if (keep(self, s) < 0) return -1;
         (*out)[i] = s;
     }
     *len = (int)n;
@@ -175,6 +182,7 @@ static int read_element(Index *self, PyObject *t, Element *e) {
         PyObject *before, *prefix;
         if (!PyArg_ParseTuple(PyTuple_GET_ITEM(prefixes, i), "OU", &before, &prefix)) return -1;
         if (read_ids(self, before, &e->prefixes[i].before.ids, &e->prefixes[i].before.len) < 0) return -1;
+        if (keep(self, prefix) < 0) return -1;
         e->prefixes[i].prefix = prefix;
     }
     e->nprefixes = (int)n;
@@ -229,8 +237,8 @@ static int Index_init(Index *self, PyObject *args, PyObject *Py_UNUSED(kwargs)) 
     }
     Py_INCREF(vocab);
     self->vocab = vocab;
-    self->spec = PyTuple_Pack(3, patterns, words, pairs);
-    if (!self->spec) return -1;
+    self->strings = PyList_New(0);
+    if (!self->strings) return -1;
     self->number = number;
     self->nwords = number + 1;
     self->npatterns = (int)PyTuple_GET_SIZE(patterns);
@@ -315,7 +323,7 @@ static void Index_dealloc(Index *self) {
         self->arena = next;
     }
     Py_XDECREF(self->vocab);
-    Py_XDECREF(self->spec);
+    Py_XDECREF(self->strings);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 

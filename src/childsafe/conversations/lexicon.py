@@ -556,6 +556,7 @@ def parse(text: str, where: str = "lexicon") -> Lexicon:
                     index.add(compile_pattern(pattern, signal, normaliser))
                 except LexiconError as exc:
                     raise LexiconError(f"{where}: [{name}] {signal}: {exc}") from None
+        index.compiled()  # now, not at the first message
         tries[name] = index
     counts = {signal: len(patterns) for signal, patterns in sections["signals"].items()}
     return Lexicon(language, str(data.get("source", "")), normaliser, tries["signals"], tries["exceptions"], counts)
