@@ -2,7 +2,8 @@
 
 - the compact PDQ index's scan kernel (src/childsafe/hashmatch/_scan.c);
 - the conversation lexicons' pattern index (src/childsafe/conversations/_lexmatch.c);
-- the conversation message models' reader (src/childsafe/conversations/_reader.c).
+- the conversation message models' reader (src/childsafe/conversations/_reader.c);
+- the conversation normaliser's common case (src/childsafe/conversations/_normalise.c).
 
 Both are optional: without a C compiler the install still succeeds, and Python and numpy do the same work, more
 slowly (docs/hashmatch.md, docs/conversations.md).
@@ -16,5 +17,7 @@ setup(ext_modules=[
     Extension("childsafe.conversations._lexmatch", ["src/childsafe/conversations/_lexmatch.c"],
               extra_compile_args=["-O2"], optional=True),
     Extension("childsafe.conversations._reader", ["src/childsafe/conversations/_reader.c"],
+              extra_compile_args=["-O2"], optional=True),
+    Extension("childsafe.conversations._normalise", ["src/childsafe/conversations/_normalise.c"],
               extra_compile_args=["-O2"], optional=True),
 ])

@@ -12,6 +12,11 @@ from importlib import resources
 from itertools import chain
 from operator import itemgetter
 
+try:
+    from childsafe.conversations import _normalise
+except ImportError:  # the compiled common case is optional (setup.py): Python takes every message the whole way
+    _normalise = None
+
 # Letters from other scripts that look like Latin ones; applied only inside words that mix scripts, so Russian or
 # Greek text stays itself. After Unicode's confusables list (UTS #39), reduced to the lowercase letters that matter.
 _CONFUSABLES = str.maketrans({
@@ -225,6 +230,15 @@ class Normaliser:
         return " ".join(self._words(raw))
 
     def tokens(self, raw: str) -> list[str]:
+        if _normalise is not None and not (self.cyrillic and "№" in raw):
+            known = _normalise.known_tokens(self._raw, raw)  # every word seen before: one pass in C
+            if known is not None:
+                return known
+        return self.tokens_in_python(raw)
+
+    def tokens_in_python(self, raw: str) -> list[str]:
+        """`tokens` the whole way, in Python: for words not seen yet, look-alike letters, spaced-out letters (and
+        what tests compare the compiled common case with)."""
         entries, path = self._entries(raw)
         if sum(map(_PATH_SINGLES[path], entries)) >= 3:  # perhaps letters spaced out: join them, then expand
             words = list(chain.from_iterable(map(_PATH_RAW[path], entries)))
