@@ -501,7 +501,7 @@ class Lexicon:
         """The matches, and the signals whose matches an exception cancelled ("dying of embarrassment" is not
         self-harm: nothing else, a model included, should read that message as it)."""
         matches = self.signals.find(tokens)
-        if self.exceptions.signals.isdisjoint([m.signal for m in matches]):  # nothing an exception could cancel
+        if not matches or self.exceptions.signals.isdisjoint([m.signal for m in matches]):  # nothing to cancel
             return matches, _NONE
         vetoes = self.exceptions.find(tokens)
         if not vetoes:
