@@ -123,12 +123,11 @@ class Reader:
         # in C (`_reader.c`) when built and every model is of one size, as the bundled ones are: the same sums
         self._native = _reader.Reader(self._groups[0][2], self.size, tuple(self._groups[0][3].tolist()),
                                       self._groups[0][0]) if _reader is not None and len(self._groups) == 1 else None
-        self._in_order = len(self._groups) == 1 and self._groups[0][1] == list(range(self.size))
 
     def logits(self, messages: Sequence[Sequence[str]]) -> list[list[float] | None]:
         """Per message, each model's bias plus weights (`logistic` makes it a probability); None for a message
         without tokens, which no model reads."""
-        if self._native is not None and self._in_order:
+        if self._native is not None:
             return self._native.logits(messages if isinstance(messages, list) else list(messages))
         return self.logits_with_numpy(messages)
 

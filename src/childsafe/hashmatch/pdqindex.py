@@ -282,6 +282,9 @@ class _Segment:
         at[first:] = np.take(self.order, at[first:])
         return at
 
+    def rows(self) -> np.ndarray:
+        return self.hashes
+
     def search(self, rows: np.ndarray, threshold: int, found: list[dict[int, int]]) -> None:
         """Each query row's hashes within `threshold` (at most 31) into its dict, signal id -> distance."""
         if not self.count:
@@ -307,6 +310,10 @@ class _Scanned:
     def empty(cls) -> _Scanned:
         return cls(np.zeros((4, 0), dtype="<u8"), np.zeros(0, dtype="<u4"))
 
+    def rows(self) -> np.ndarray:
+        """The hashes as (n, 32) uint8 rows again."""
+        return np.ascontiguousarray(self.columns.T).view(np.uint8).reshape(-1, 32)
+
     def extended(self, hashes: np.ndarray, ids: np.ndarray) -> _Scanned:
         return _Scanned(np.concatenate([self.columns, scan.to_columns(hashes)], axis=1),
                         np.concatenate([self.ids, np.asarray(ids, dtype="<u4")]))
@@ -329,7 +336,7 @@ class PdqIndex:
         self.max_id = 0
         self.layout_id = 0
         self._main: _Segment | _Scanned = self._open(path) if path is not None else _Segment.empty()
-        self._segments: list[_Segment] = []
+        self._segments: list[_Segment | _Scanned] = []
         self._delta = _Scanned.empty()  # additions not yet in a segment of their own, scanned
         self.tombstones: set[int] = set()
 
@@ -384,19 +391,20 @@ class PdqIndex:
 
     # ---- live changes ---------------------------------------------------------------------------------------
     def add(self, hashes: np.ndarray, ids: np.ndarray) -> None:
-        """Hashes added after the build. They are scanned; in a multi-index index, once there are SEGMENT_AT of
-        them they get bucket tables of their own in memory (100,000 take about a tenth of a second), so queries
-        stay fast until the next build folds everything into one file. A compact index only ever scans."""
+        """Hashes added after the build. They are scanned; once there are SEGMENT_AT of them they become a segment
+        of their own in memory (a multi-index one gets bucket tables: 100,000 take about a tenth of a second), so
+        queries stay fast and adds stay cheap until the next build folds everything into one file."""
         self._delta = self._delta.extended(np.asarray(hashes, dtype=np.uint8).reshape(-1, 32), ids)
-        if self.layout_id != COMPACT and self._delta.count >= SEGMENT_AT:
-            hashes, ids = self._delta.columns.T.copy().view(np.uint8).reshape(-1, 32), self._delta.ids
+        if self._delta.count >= SEGMENT_AT:
+            hashes, ids = self._delta.rows(), self._delta.ids
+            self._delta = _Scanned.empty()
             # merge like an LSM tree: a segment no bigger than twice the new one is folded into it, so many
-            # small feeds leave O(log n) segments for queries to probe, at O(n log n) total building cost
+            # small feeds leave O(log n) segments for queries to search, at O(n log n) total building cost
             while self._segments and self._segments[-1].count <= 2 * len(ids):
                 last = self._segments.pop()
-                hashes, ids = np.concatenate([last.hashes, hashes]), np.concatenate([last.ids, ids])
-            self._segments.append(_Segment.in_memory(hashes, ids))
-            self._delta = _Scanned.empty()
+                hashes, ids = np.concatenate([last.rows(), hashes]), np.concatenate([last.ids, ids])
+            self._segments.append(_Scanned(scan.to_columns(hashes), ids) if self.layout_id == COMPACT
+                                  else _Segment.in_memory(hashes, ids))
 
     def delete(self, ids: Iterable[int]) -> None:
         self.tombstones.update(int(i) for i in ids)

@@ -95,12 +95,18 @@ def test_slot_values_follow_the_hex_digits() -> None:
         assert all(layout.query_values(r).tolist() == v.tolist() for r, v in zip(rows, slot_values(rows, layout)))
 
 
-def test_many_small_feeds_stay_few_segments_and_exact() -> None:
-    index = PdqIndex()
+@pytest.mark.parametrize("layout", [0, 2])
+def test_many_small_feeds_stay_few_segments_and_exact(tmp_path: Path, layout: int) -> None:
+    from childsafe.hashmatch.pdqindex import _Scanned, _Segment
+
+    build(tmp_path / "x.idx", np.zeros((0, 32), dtype=np.uint8), np.zeros(0, dtype=np.uint32), layout=layout)
+    index = PdqIndex(tmp_path / "x.idx")
     extra = RNG.integers(0, 256, size=(40_000, 32), dtype=np.uint8)
     for i in range(0, 40_000, 500):
         index.add(extra[i:i + 500], np.arange(i + 1, i + 501, dtype=np.uint32))
-    assert len(index._segments) <= 4  # noqa: SLF001  (merged, not one per feed)
+    assert 1 <= len(index._segments) <= 4  # noqa: SLF001  (merged, not one per feed)
+    kind = _Scanned if layout == 2 else _Segment  # a compact index's additions are scanned, never tabled
+    assert all(type(segment) is kind for segment in index._segments)  # noqa: SLF001
     for i in range(0, 40_000, 997):
         assert dict(index.search(array_to_hex(flipped(extra[i], 25)))).get(i + 1) == 25
 
@@ -164,7 +170,6 @@ def test_compact_and_multi_index_layouts_answer_alike(tmp_path: Path, data: tupl
     queries = [array_to_hex(base)] + [array_to_hex(flipped(hashes[i], 29)) for i in range(0, 20_000, 1_111)]
     assert compact.search_many(queries) == tables.search_many(queries)
     assert len(compact.search_many(queries)[0]) > 300
-    assert compact._segments == []  # noqa: SLF001  (additions to a compact index are scanned, never tabled)
 
 
 def test_damaged_compact_files_are_refused(tmp_path: Path) -> None:
