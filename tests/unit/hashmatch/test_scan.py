@@ -55,6 +55,22 @@ def test_every_kernel_finds_exactly_the_pairs_within_the_threshold(kernel: str |
         assert len(found(result)) >= sum(1 for k in range(47) if k % 41 <= 31)
 
 
+@pytest.mark.parametrize("kernel", kernels())
+@pytest.mark.parametrize("threshold", [17, 31])
+def test_the_filter_at_its_tightest_loses_nothing(kernel: str | None, threshold: int) -> None:
+    """Every flipped bit in the first two words, at a different place in the word: the filter's count is then the
+    distance itself, so a pair just within the threshold is only just let through."""
+    hashes = RNG.integers(0, 256, size=(3_001, 32), dtype=np.uint8)
+    rows = hashes[RNG.integers(0, len(hashes), size=61)].copy()
+    words = rows.view("<u8")
+    for k, distance in enumerate(range(len(rows))):
+        for place in RNG.choice(64, distance % 41, replace=False):
+            words[k, RNG.integers(0, 2)] ^= np.uint64(1) << np.uint64(place)
+    result = scan.search(scan.to_columns(hashes), scan.to_words(rows), threshold, kernel=kernel)
+    assert found(result) == truth(hashes, rows, threshold)
+    assert len(found(result)) >= threshold + 1
+
+
 def test_more_pairs_than_the_first_room_are_all_returned() -> None:
     """Near-copies of one image: thousands of pairs, more than the kernel's first output buffers hold."""
     base = RNG.integers(0, 256, size=32, dtype=np.uint8)
