@@ -24,10 +24,15 @@ the resident set (VmRSS) after building, less the resident set before (libraries
 per hash, against the raw 32 bytes; the peak (VmHWM) shows what building costs. ChildSafe builds in one
 subprocess and serves from another, which maps the file: its memory is the file's size (all of it is resident
 in a busy server, in the page cache, shared between processes), and the resident set after the queries is shown
-beside it. ChildSafe's multi-index layout and PDQIndex answer single queries in a loop. Each peer makes up to --rounds passes over
-the queries (3) within --query-seconds (90); the best pass's queries per second is reported, every pass's is
-kept, and a first pass cut short by the time limit says how many queries it ran. The machine may be shared: a
-busy spell slows a pass, it never speeds one up.
+beside it. ChildSafe's multi-index layout and PDQIndex answer single queries in a loop. Each peer makes up to
+--rounds passes over the queries (3) within --query-seconds (90); the best pass's queries per second is reported,
+every pass's is kept, and a first pass cut short by the time limit says how many queries it ran. The machine may be
+shared: a busy spell slows a pass, it never speeds one up.
+
+Concurrent lookups: ChildSafe's layouts and PDQIndex are also asked by 40 threads at once, one query a call, as a
+threaded HTTP server's requests come (40 is anyio's default thread limit, under which ChildSafe's HTTP lookups
+run). The compact layout batches lookups that arrive together into shared passes (`scan.SharedScan`); the others
+run them side by side, as far as the GIL lets them (FAISS releases it while searching).
 
 Live changes: after its queries, each ChildSafe server adds --add (100,000) new hashes with one `.add` call, times
 the first query after it, then passes over every query plus Q/5 queries planted near the added hashes (delta
@@ -60,6 +65,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -79,6 +85,7 @@ THRESHOLD = 31  # PDQ's confident-match threshold
 MAX_FLIPS = 40  # planted distances cycle through 0..MAX_FLIPS
 RAW_BYTES = 32  # a PDQ hash is 256 bits
 WARMUP = 50  # random (unplanted) queries run before timing
+CLIENTS = 40  # threads asking at once: anyio's default limit, which the HTTP server's lookups run under
 MB = 1_000_000
 
 TARGET_QPS_RATIO = 10.0  # ChildSafe / PDQIndex queries per second, at TARGET_SIZE
@@ -169,6 +176,30 @@ def one_at_a_time(queries: list[str], search: Callable[[str], list[tuple[int, in
     return timed_passes(run, len(queries), config)
 
 
+def concurrently(queries: list[str], search: Callable[[str], list[tuple[int, int]]], config: dict[str, Any]
+                 ) -> dict[str, Any]:
+    """timed_passes over single queries asked by CLIENTS threads at once, as a threaded server's requests come."""
+    def run(out_of_time: Callable[[], bool]) -> Answers:
+        answers: list[list[tuple[int, int]] | None] = [None] * len(queries)
+        turns = iter(range(len(queries)))  # next() on a range iterator is atomic under the GIL
+
+        def client() -> None:
+            for k in turns:
+                answers[k] = search(queries[k])
+                if out_of_time():
+                    return
+
+        clients = [threading.Thread(target=client) for _ in range(CLIENTS)]
+        for thread in clients:
+            thread.start()
+        for thread in clients:
+            thread.join()
+        done = next((k for k, answer in enumerate(answers) if answer is None), len(answers))
+        return [answer for answer in answers[:done] if answer is not None]
+
+    return timed_passes(run, len(queries), config)
+
+
 # ---- the data set --------------------------------------------------------------------------------------------
 def make_data(workdir: Path, n: int, queries: int, add: int, seed: int) -> dict[str, np.ndarray]:
     """Stored hashes, planted queries, and the hashes to add live (with their own planted queries)."""
@@ -251,8 +282,10 @@ def worker_childsafe_serve(workdir: Path, config: dict[str, Any], peer: str) -> 
 
     timing = measure(index, queries) if peer == "compact" else single
     served = proc_status()
+    clients = concurrently(queries, lambda q: index.search(q, THRESHOLD), config)
     out: dict[str, Any] = {
         "file_bytes": path.stat().st_size, "timing": timing, "single": single, "kernel": scan.KERNEL,
+        "concurrent": clients,
         "rss_before": before["VmRSS"], "rss_opened": opened["VmRSS"], "rss_served": served["VmRSS"],
         "rss_anon_served": served["RssAnon"], "rss_file_served": served["RssFile"], "code_sha256": code,
     }
@@ -314,7 +347,9 @@ def worker_pdqindex(workdir: Path, config: dict[str, Any]) -> dict[str, Any]:
     for query in warmup:
         search(query)
     timing = one_at_a_time(queries, search, config)
-    return {"build_seconds": seconds, "hex_seconds": hex_seconds, "timing": timing, "rss_before": before["VmRSS"],
+    clients = concurrently(queries, search, config)
+    return {"build_seconds": seconds, "hex_seconds": hex_seconds, "timing": timing, "concurrent": clients,
+            "rss_before": before["VmRSS"],
             "rss_built": built["VmRSS"], "index_bytes": built["VmRSS"] - before["VmRSS"], "peak": built["VmHWM"],
             "build_peak_extra": built["VmHWM"] - before["VmRSS"]}
 
@@ -439,6 +474,7 @@ def ours_figures(build: dict[str, Any], serve: dict[str, Any], peer: str, data: 
         "code_sha256": {"build": build["code_sha256"], "serve": serve["code_sha256"]},
         **rates(serve["timing"]), **checker.score(serve["timing"]["results"]),
     }
+    figures["concurrent"] = {**rates(serve["concurrent"]), **checker.score(serve["concurrent"]["results"])}
     if peer == "compact":
         figures["single"] = {**rates(serve["single"]), **checker.score(serve["single"]["results"])}
         figures["threads"] = len(os.sched_getaffinity(0))
@@ -493,8 +529,9 @@ def measure_size(n: int, args: argparse.Namespace, peers: list[str]) -> dict[str
 
     checker = Checker(data["hashes"], data["added"], data["queries"], data["sources"], data["flips"], 0)
     for worker in (*(f"{peer}-serve" for peer in OURS), "pdqindex", "faiss"):
-        if "timing" in raw.get(worker, {}):
-            checker.learn(raw[worker]["timing"]["results"])
+        for timing in ("timing", "concurrent"):
+            if timing in raw.get(worker, {}):
+                checker.learn(raw[worker][timing]["results"])
 
     out: dict[str, Any] = {"size": n, "queries": args.queries, "generate_seconds": generate_seconds,
                            "load_at_end": os.getloadavg(), "peers": {}}
@@ -514,17 +551,22 @@ def measure_size(n: int, args: argparse.Namespace, peers: list[str]) -> dict[str
                                                 "hex_seconds") if key in result}
         figures.update(memory_basis="VmRSS after build less VmRSS before", mode=mode, **rates(result["timing"]),
                        **checker.score(result["timing"]["results"]))
+        if "concurrent" in result:
+            figures["concurrent"] = {**rates(result["concurrent"]), **checker.score(result["concurrent"]["results"])}
         out["peers"][peer] = figures
 
     for figures in out["peers"].values():
         if "index_bytes" in figures:
             figures["bytes_per_hash"] = figures["index_bytes"] / n
             figures["memory_ratio"] = figures["bytes_per_hash"] / RAW_BYTES
-    out["qps_ratio"], out["targets"] = {}, {}
+    out["qps_ratio"], out["concurrent_ratio"], out["targets"] = {}, {}, {}
     for layout in OURS:
         ours = out["peers"].get(layout, {})
         out["qps_ratio"][layout] = {peer: ours["qps"] / out["peers"][peer]["qps"] for peer in ("pdqindex", "faiss")
                                     if ours.get("qps") and out["peers"].get(peer, {}).get("qps")}
+        theirs = out["peers"].get("pdqindex", {}).get("concurrent", {}).get("qps")
+        if ours.get("concurrent", {}).get("qps") and theirs:
+            out["concurrent_ratio"][layout] = ours["concurrent"]["qps"] / theirs
         if layout in out["peers"]:
             out["targets"][layout] = targets(out, layout)
     return out
@@ -615,6 +657,11 @@ def print_size(out: dict[str, Any]) -> None:
     table.add_row("queries x passes", *cells(_passes), "")
     table.add_row("queries/s one at a time", *cells(lambda f: f"{f['single']['qps']:,.0f} ({_passes(f['single'])})",
                                                     ["compact"]), "")
+    table.add_row(f"queries/s, {CLIENTS} threads asking one at a time",
+                  *cells(lambda f: f"{f['concurrent']['qps']:,.0f} ({_passes(f['concurrent'])})"), "")
+    table.add_row(f"  recall at <= 31, {CLIENTS} threads", *cells(lambda f: _recall(f["concurrent"])), "")
+    table.add_row(f"  / PDQIndex, {CLIENTS} threads",
+                  *[f"{out['concurrent_ratio'][p]:.2f}x" if p in out["concurrent_ratio"] else "" for p in peers], "")
     for layout in ours:
         ratios = out["qps_ratio"].get(layout, {})
         table.add_row(f"{OURS[layout]} / this, queries/s",

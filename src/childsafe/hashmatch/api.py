@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import anyio
 from fastapi import APIRouter, Body, Depends, Query, Request
 
 from childsafe.accounts.roles import Permission
@@ -55,7 +56,8 @@ def _hash(data: bytes, rotations: bool) -> tuple[list[Hashed], list[str | None]]
 @router.post("/hash", operation_id="hashmatch-hash", summary="Hash media sent as the request body (kept in memory)")
 async def hash_endpoint(request: Request, principal: Matching,
                         rotations: Annotated[bool, Query()] = False) -> dict[str, Any]:
-    hashed, variants = _hash(await _media(request), rotations)
+    data = await _media(request)
+    hashed, variants = await anyio.to_thread.run_sync(_hash, data, rotations)
     return {"hashes": [{"signal_type": h.signal_type, "hash": h.value, "quality": h.quality,
                         **({"variant": v} if v else {})} for h, v in zip(hashed, variants, strict=True)]}
 
@@ -83,8 +85,12 @@ async def match_endpoint(request: Request, session: DbSession, principal: Matchi
             raise InvalidInputError(str(exc), field="hashes") from None
         variants: list[str | None] = [None] * len(queries)
     else:
-        queries, variants = _hash(await _media(request), rotations)
-    results = matcher.match(session, queries, actor=principal.actor, variants=variants)
+        data = await _media(request)
+        queries, variants = await anyio.to_thread.run_sync(_hash, data, rotations)
+    # decoding, hashing and scanning take CPU: off the event loop, so other requests go on (and lookups arriving
+    # together share a pass over a compact index)
+    results = await anyio.to_thread.run_sync(
+        lambda: matcher.match(session, queries, actor=principal.actor, variants=variants))
     return {"results": [r.as_dict() for r in results], "matched": any(r.matches for r in results)}
 
 

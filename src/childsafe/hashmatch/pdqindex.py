@@ -305,6 +305,7 @@ class _Scanned:
     def __init__(self, columns: np.ndarray, ids: np.ndarray) -> None:
         self.columns, self.ids = columns, ids
         self.count = len(ids)
+        self.shared = scan.SharedScan(columns)  # concurrent lookups share passes over the columns
 
     @classmethod
     def empty(cls) -> _Scanned:
@@ -321,7 +322,7 @@ class _Scanned:
     def search(self, rows: np.ndarray, threshold: int, found: list[dict[int, int]]) -> None:
         if not self.count:
             return
-        queries, positions, distances = scan.search(self.columns, scan.to_words(rows), threshold)
+        queries, positions, distances = self.shared.search(scan.to_words(rows), threshold)
         for k, ident, dist in zip(queries.tolist(), self.ids[positions].tolist(), distances.tolist(), strict=True):
             found[k][ident] = dist
 

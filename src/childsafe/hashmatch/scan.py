@@ -5,11 +5,15 @@ read eight hashes with one instruction. Queries come as uint64[k, 4], the same b
 byte order of the words does not matter to a Hamming distance. A batch of queries is scanned in one pass over the
 columns, split over the processor's cores (the kernel releases the GIL). Without the compiled kernel (no C compiler
 at install), numpy does the same search, far more slowly.
+
+A pass reads every stored hash however few the queries, so `SharedScan` lets lookups from concurrent threads (the
+HTTP server's, one image each) share passes: while one runs, those that arrive wait and then go in one pass together.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 
@@ -93,3 +97,84 @@ def search(columns: np.ndarray, queries: np.ndarray, threshold: int, *, kernel: 
     parts = list(_pool().map(lambda t: _kernel(columns, cuts[t], cuts[t + 1], queries, threshold, kernel),
                              range(threads)))
     return _joined(parts)
+
+
+class _Lookup:
+    def __init__(self, queries: np.ndarray, threshold: int) -> None:
+        self.queries, self.threshold = queries, threshold
+        self.ready = threading.Event()  # set when answered, or when this lookup is to lead the next pass
+        self.leads = False
+        self.answer: Found | None = None
+        self.error: BaseException | None = None
+
+
+class SharedScan:
+    """Concurrent lookups on one set of columns, batched into shared passes as they arrive.
+
+    A lone lookup runs at once. While a pass runs, lookups that arrive queue; when it ends, the oldest of them leads
+    the next pass, which answers every one queued by then. Under load from many small lookups the throughput
+    approaches that of one big batch, and no lookup waits for more than the pass before its own."""
+
+    def __init__(self, columns: np.ndarray, *, kernel: str | None = None) -> None:
+        self.columns, self.kernel = columns, kernel
+        self._lock = threading.Lock()
+        self._queued: list[_Lookup] = []
+        self._running = False
+        self.passes = 0  # how many passes have run (for tests and metrics)
+
+    @property
+    def waiting(self) -> int:
+        """Lookups queued for the next pass."""
+        with self._lock:
+            return len(self._queued)
+
+    def search(self, queries: np.ndarray, threshold: int) -> Found:
+        """As `search`: every (query, stored position) pair within `threshold`, with its distance."""
+        lookup = _Lookup(queries, threshold)
+        with self._lock:
+            self._queued.append(lookup)
+            lookup.leads = not self._running
+            self._running = True
+        if not lookup.leads:
+            lookup.ready.wait()
+        if lookup.leads:  # first in, or handed the lead when the pass before ended
+            self._run_pass()
+        if lookup.error is not None:
+            raise lookup.error
+        assert lookup.answer is not None
+        return lookup.answer
+
+    def _run_pass(self) -> None:
+        with self._lock:
+            batch, self._queued = self._queued, []
+        try:
+            for threshold in sorted({lookup.threshold for lookup in batch}):
+                _answer([lookup for lookup in batch if lookup.threshold == threshold], self.columns, threshold,
+                        self.kernel)
+        except BaseException as error:  # every caller in the pass gets it, and none is left waiting
+            for lookup in batch:
+                if lookup.answer is None:
+                    lookup.error = error
+        finally:
+            with self._lock:
+                self.passes += 1
+                if self._queued:
+                    self._queued[0].leads = True
+                    self._queued[0].ready.set()
+                else:
+                    self._running = False
+            for lookup in batch:
+                lookup.ready.set()
+
+
+def _answer(lookups: list[_Lookup], columns: np.ndarray, threshold: int, kernel: str | None) -> None:
+    """One pass for all of `lookups`; each gets its own pairs back, numbered from its first query."""
+    starts = np.cumsum([0] + [len(lookup.queries) for lookup in lookups])
+    query, position, distance = search(columns, np.concatenate([lookup.queries for lookup in lookups]), threshold,
+                                       kernel=kernel)
+    order = np.argsort(query, kind="stable")
+    query, position, distance = query[order], position[order], distance[order]
+    cuts = np.searchsorted(query, starts)
+    for k, lookup in enumerate(lookups):
+        part = slice(cuts[k], cuts[k + 1])
+        lookup.answer = ((query[part] - starts[k]).astype(np.uint32), position[part], distance[part])

@@ -172,6 +172,23 @@ def test_compact_and_multi_index_layouts_answer_alike(tmp_path: Path, data: tupl
     assert len(compact.search_many(queries)[0]) > 300
 
 
+def test_compact_lookups_from_many_threads_answer_as_alone(tmp_path: Path, data: tuple[Path, np.ndarray]) -> None:
+    """A threaded server's lookups share passes over a compact index; each still gets exactly its own answers."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from childsafe.hashmatch.pdqindex import COMPACT
+
+    _, hashes = data
+    build(tmp_path / "c.idx", hashes, np.arange(1, len(hashes) + 1, dtype=np.uint32), layout=COMPACT)
+    index = PdqIndex(tmp_path / "c.idx")
+    queries = [array_to_hex(flipped(hashes[i * 97], i % 41)) for i in range(200)]
+    alone = [index.search(q) for q in queries]
+    with ThreadPoolExecutor(16) as pool:
+        together = list(pool.map(index.search, queries))
+    assert together == alone
+    assert sum(1 for found in alone if found) == sum(1 for i in range(200) if i % 41 <= 31)
+
+
 def test_damaged_compact_files_are_refused(tmp_path: Path) -> None:
     from childsafe.hashmatch.pdqindex import COMPACT, HEADER
 

@@ -1,5 +1,9 @@
 """The exhaustive scan behind the compact index: every kernel finds exactly the pairs within the threshold."""
 
+import threading
+import time
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 
@@ -102,3 +106,81 @@ def test_empty_inputs_and_bad_buffers() -> None:
         scan._scan.scan(columns, 0, 10, np.zeros((1, 4), "<u8"), -1, *out)  # noqa: SLF001
     with pytest.raises(ValueError, match="not one this processor runs"):
         scan._scan.scan(columns, 0, 10, np.zeros((1, 4), "<u8"), 31, *out, "neon")  # noqa: SLF001
+
+
+def _gated(monkeypatch: pytest.MonkeyPatch, fail_on: int = 0) -> tuple[list[int], threading.Event, threading.Event]:
+    """scan.search, counting its calls; the first waits for `gate`, and call number `fail_on` fails."""
+    real, calls = scan.search, []
+    gate, entered = threading.Event(), threading.Event()
+
+    def gated(columns: np.ndarray, queries: np.ndarray, threshold: int, *, kernel: str | None = None) -> scan.Found:
+        calls.append(len(queries))
+        if len(calls) == 1:
+            entered.set()
+            assert gate.wait(10)
+        if len(calls) == fail_on:
+            raise MemoryError("no room for the answers")
+        return real(columns, queries, threshold, kernel=kernel)
+
+    monkeypatch.setattr(scan, "search", gated)
+    return calls, gate, entered
+
+
+def _wait_for(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 10
+    while not condition():
+        assert time.monotonic() < deadline, "the lookups never queued"
+        time.sleep(0.001)
+
+
+def test_concurrent_lookups_share_passes_and_each_gets_its_own_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    hashes, rows = planted(20_000, 30)
+    shared = scan.SharedScan(scan.to_columns(hashes))
+    calls, gate, entered = _gated(monkeypatch)
+    asks = [(rows[k * 3: k * 3 + 1 + k % 3], 17 if k % 4 == 3 else 31) for k in range(8)]  # 1-3 queries each
+    answers: dict[int, scan.Found] = {}
+
+    def ask(k: int) -> None:
+        answers[k] = shared.search(scan.to_words(asks[k][0]), asks[k][1])
+
+    threads = [threading.Thread(target=ask, args=(k,), daemon=True) for k in range(8)]
+    threads[0].start()
+    assert entered.wait(10)  # the first lookup's pass is running; the other seven arrive meanwhile
+    for thread in threads[1:]:
+        thread.start()
+    _wait_for(lambda: shared.waiting == 7)
+    gate.set()
+    for thread in threads:
+        thread.join(10)
+    # the first alone, then the seven together: a scan for those at threshold 17, one for those at 31
+    assert calls == [len(asks[0][0]), sum(len(asks[k][0]) for k in range(1, 8) if asks[k][1] == 17),
+                     sum(len(asks[k][0]) for k in range(1, 8) if asks[k][1] == 31)]
+    assert shared.passes == 2 and shared.waiting == 0
+    for k, (queries, threshold) in enumerate(asks):
+        assert found(answers[k]) == truth(hashes, queries, threshold)
+    assert any(len(answers[k][0]) for k in range(8))
+
+
+def test_a_failed_pass_reaches_all_its_callers_and_the_next_pass_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    hashes, rows = planted(5_000, 6)
+    shared = scan.SharedScan(scan.to_columns(hashes))
+    _, gate, entered = _gated(monkeypatch, fail_on=2)
+    errors: list[BaseException] = []
+
+    def ask(k: int) -> None:
+        try:
+            shared.search(scan.to_words(rows[k: k + 1]), 31)
+        except MemoryError as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=ask, args=(k,), daemon=True) for k in range(4)]
+    threads[0].start()
+    assert entered.wait(10)
+    for thread in threads[1:]:
+        thread.start()
+    _wait_for(lambda: shared.waiting == 3)
+    gate.set()
+    for thread in threads:
+        thread.join(10)
+    assert len(errors) == 3 and not any(thread.is_alive() for thread in threads)  # the second pass's three callers
+    assert found(shared.search(scan.to_words(rows[4:]), 31)) == truth(hashes, rows[4:], 31)
