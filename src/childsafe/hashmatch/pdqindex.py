@@ -11,8 +11,9 @@ Exact multi-index hashing cannot be small: every slot but one needs a position p
 compressed), 89 bytes a hash in all at 10 million against the raw 32. So there is a third layout:
     compact (layout 2): no tables, the hashes as four columns of 64-bit words and their ids (36 bytes a hash); a
                         lookup scans them all with the C kernel in `scan` (a batch of queries in one pass, on every
-                        core), exact at any threshold. Slower one query at a time; in batches, two thirds as fast
-                        at 10 million hashes and five times faster at 1 million.
+                        core), exact at any threshold; lookups from concurrent threads share passes. Slower one
+                        query at a time; in batches, two thirds as fast at 10 million hashes and five times faster
+                        at 1 million.
 
 File layout (little endian), version 2 (each section padded to a multiple of 8 bytes):
     header  magic b"CSPDQ\x00\x00\x02", then count N, max_id, layout id and fine width F (1, 2 or 4 bytes),
@@ -31,8 +32,9 @@ The compact layout (2) has, after the header (fine width 0): columns uint64[4, N
 bytes read as four little-endian words), then ids uint32[N].
 Version 1 kept a uint32 for every bucket and an order table for every slot: 127 bytes a hash at 10 million, against
 89 now. (Positions of 3 bytes would save 10 more, but reading them made queries about a fifth slower.)
-A reader maps the file read-only (shared between processes); writers build a new file and os.replace it. A file of another version is refused with PdqIndexError; the matcher then serves from the database
-until `childsafe banks reindex` writes a current one.
+A reader maps the file read-only (shared between processes); writers build a new file and os.replace it. A file
+of another version is refused with PdqIndexError; the matcher then serves from the database until
+`childsafe banks reindex` writes a current one.
 """
 
 from __future__ import annotations
