@@ -53,6 +53,11 @@ import numpy as np
 
 from childsafe.hashmatch import scan
 
+try:
+    from childsafe.hashmatch import _probe
+except ImportError:  # the extension is optional (setup.py); the same lookups run in numpy
+    _probe = None
+
 MAGIC = b"CSPDQ\x00\x00\x02"
 HEADER = struct.Struct("<8sQQQQ")
 BLOCK_BITS = 6
@@ -118,6 +123,12 @@ class Layout:
     def probe_tables(self) -> np.ndarray:
         """For each probe, which order table it reads, counted from slot 1 (slot 0's probes read none)."""
         return np.maximum(self.probes[0] - 1, 0)
+
+    @cached_property
+    def compiled_probes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For `_probe`: each probe's fine and coarse bases, and its order table (-1: slot 0, which has none)."""
+        fine_bases, coarse_bases = self.probe_bases
+        return fine_bases, coarse_bases, self.probes[0] - 1
 
     @cached_property
     def shifts(self) -> tuple[tuple[int, int], ...]:
@@ -289,8 +300,35 @@ class _Segment:
 
     def search(self, rows: np.ndarray, threshold: int, found: list[dict[int, int]]) -> None:
         """Each query row's hashes within `threshold` (at most 31) into its dict, signal id -> distance."""
-        if not self.count:
+        if not self.count or not len(rows):
             return
+        if _probe is None:
+            self.search_in_python(rows, threshold, found)
+            return
+        queries, positions, distances = self.probe(rows, threshold)
+        for k, ident, dist in zip(queries.tolist(), self.ids[positions].tolist(), distances.tolist(), strict=True):
+            found[k][ident] = dist
+
+    def probe(self, rows: np.ndarray, threshold: int) -> scan.Found:
+        """The compiled lookup (`_probe.c`, without the GIL): (query, position, distance) of every pair found, a
+        position once for each slot it is near the query in."""
+        layout = self.layout
+        slots, masks = layout.probes
+        values = slot_values(rows, layout) if len(rows) > 8 else np.array([layout.query_values(r) for r in rows])
+        buckets = np.ascontiguousarray(values[:, slots] ^ masks)
+        queries = scan.to_words(rows)
+        room = max(64, 4 * len(rows))
+        while True:
+            out_query, out_pos = np.empty(room, dtype=np.uint32), np.empty(room, dtype=np.uint32)
+            out_dist = np.empty(room, dtype=np.uint8)
+            count = _probe.probe(self.words, self.coarse, self.fine, self.fine.dtype.itemsize, self.order, buckets,
+                                 *layout.compiled_probes, queries, threshold, out_query, out_pos, out_dist)
+            if count <= room:
+                return out_query[:count], out_pos[:count], out_dist[:count]
+            room = count
+
+    def search_in_python(self, rows: np.ndarray, threshold: int, found: list[dict[int, int]]) -> None:
+        """`search` in numpy: the fallback without a C compiler, and what tests compare the compiled one with."""
         for query, into in zip(rows, found, strict=True):
             positions = self.candidates(query)
             if len(positions):

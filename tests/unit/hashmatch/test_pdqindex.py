@@ -204,3 +204,71 @@ def test_damaged_compact_files_are_refused(tmp_path: Path) -> None:
         PdqIndex(path)
     with pytest.raises(ValueError, match="no index layout"):
         build(path, np.zeros((1, 32), dtype=np.uint8), np.ones(1, dtype=np.uint32), layout=9)
+
+
+@pytest.mark.parametrize("layout", [0, 1])
+def test_the_compiled_lookup_answers_as_numpy(tmp_path: Path, layout: int) -> None:
+    """`_probe.c` against `search_in_python`, on a file with crowded buckets and on in-memory tables; a batch of
+    more than eight queries (slot values in numpy) and of a few (slot values one by one)."""
+    from childsafe.hashmatch import pdqindex
+
+    assert pdqindex._probe is not None  # noqa: SLF001 - scripts/system-deps installs the compiler
+    hashes = RNG.integers(0, 256, size=(25_000, 32), dtype=np.uint8)
+    base = hashes[3]
+    hashes[:600] = [flipped(base, 1 + i % 33) for i in range(600)]  # near-duplicates of one image
+    build(tmp_path / "m.idx", hashes, np.arange(1, len(hashes) + 1, dtype=np.uint32), layout=layout)
+    mapped = PdqIndex(tmp_path / "m.idx")._main  # noqa: SLF001
+    in_memory = pdqindex._Segment.in_memory(hashes[:5_000], np.arange(7, 5_007, dtype=np.uint32))  # noqa: SLF001
+    rows = np.array([base] + [flipped(hashes[i], i % 41) for i in range(0, 25_000, 1_250)])
+    for segment in (mapped, in_memory):
+        for batch in (rows, rows[:3]):
+            for threshold in (31, 12):
+                compiled: list[dict[int, int]] = [{} for _ in batch]
+                numpy: list[dict[int, int]] = [{} for _ in batch]
+                segment.search(batch, threshold, compiled)
+                segment.search_in_python(batch, threshold, numpy)
+                assert compiled == numpy
+                assert len(compiled[0]) > (100 if threshold == 31 else 5)
+
+
+def test_damaged_tables_are_an_error_not_a_crash() -> None:
+    from childsafe.hashmatch import pdqindex
+
+    hashes = RNG.integers(0, 256, size=(2_000, 32), dtype=np.uint8)
+    segment = pdqindex._Segment.in_memory(hashes, np.arange(2_000, dtype=np.uint32))  # noqa: SLF001
+    rows = hashes[:4]
+    segment.order = np.full_like(segment.order, 2_000)  # positions past the end
+    with pytest.raises(ValueError, match="damaged"):
+        segment.search(rows, 31, [{} for _ in rows])
+    segment = pdqindex._Segment.in_memory(hashes, np.arange(2_000, dtype=np.uint32))  # noqa: SLF001
+    segment.fine = np.full_like(segment.fine, 0) + np.arange(len(segment.fine), dtype=segment.fine.dtype)
+    with pytest.raises(ValueError, match="damaged"):
+        segment.search(rows, 31, [{} for _ in rows])
+
+
+@pytest.mark.parametrize("layout", [0, 1])
+def test_a_hash_near_in_one_slot_only_is_found_through_that_slot(tmp_path: Path, layout: int) -> None:
+    """Each query is a stored hash with radius + 1 bits flipped in every slot but one: only that slot's probes can
+    find it, at a distance of 30, for every slot in turn (slot 0 reads the hashes' own order, the others a table)."""
+    from childsafe.hashmatch.pdqindex import LAYOUTS
+
+    lay = LAYOUTS[layout]
+    hashes = RNG.integers(0, 256, size=(5_000, 32), dtype=np.uint8)
+    build(tmp_path / "m.idx", hashes, np.arange(1, len(hashes) + 1, dtype=np.uint32), layout=layout)
+    index = PdqIndex(tmp_path / "m.idx")
+    queries, sources = [], []
+    for keep in range(len(lay.widths)):
+        source = int(RNG.integers(len(hashes)))
+        bits = np.unpackbits(hashes[source])  # bit k of the hex form
+        for s, (start, width) in enumerate(zip(lay.starts, lay.widths, strict=True)):
+            if s != keep:
+                bits[start + RNG.choice(width, lay.radius + 1, replace=False)] ^= 1
+        queries.append(np.packbits(bits))
+        sources.append(source + 1)
+    expected = sum(lay.radius + 1 for _ in lay.widths[1:])
+    assert expected <= 31
+    answers = index.search_many([array_to_hex(q) for q in queries])
+    numpy: list[dict[int, int]] = [{} for _ in queries]
+    index._main.search_in_python(np.array(queries), 31, numpy)  # noqa: SLF001
+    for source, found, reference in zip(sources, answers, numpy, strict=True):
+        assert dict(found)[source] == expected == reference[source]
