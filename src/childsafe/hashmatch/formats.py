@@ -58,7 +58,8 @@ class CsvBankFormat(BankFormat):
             if len(cells) < 2:
                 raise BankFormatError(f"line {number}: expected signal_type,signal")
             extra = cells[2:]
-            keys = names if names is not None and len(names) == len(extra) else [f"meta{i + 1}" for i in range(len(extra))]
+            keys = names if names is not None and len(names) == len(extra) else \
+                [f"meta{i + 1}" for i in range(len(extra))]
             yield number, (cells[0].strip(), cells[1].strip(), dict(zip(keys, extra, strict=True)))
 
     def write(self, rows: list[Row]) -> str:

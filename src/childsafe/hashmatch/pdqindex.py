@@ -64,6 +64,7 @@ BLOCK_BITS = 6
 BLOCK = 1 << BLOCK_BITS  # buckets per coarse offset
 LARGE_FROM = 2_000_000
 SEGMENT_AT = 4096  # live additions are scanned by brute force up to this many, then given their own tables
+PROBE_SPLIT_FROM = 64  # queries in a batch from which a multi-index lookup is split over the cores
 
 
 class PdqIndexError(ValueError):
@@ -311,7 +312,15 @@ class _Segment:
 
     def probe(self, rows: np.ndarray, threshold: int) -> scan.Found:
         """The compiled lookup (`_probe.c`, without the GIL): (query, position, distance) of every pair found, a
-        position once for each slot it is near the query in."""
+        position once for each slot it is near the query in. A large batch is split over the cores."""
+        if len(rows) < PROBE_SPLIT_FROM or scan.cores() == 1:
+            return self._probe(rows, threshold)
+        parts = np.array_split(np.arange(len(rows)), scan.cores())
+        found = list(scan.pool().map(lambda part: self._probe(rows[part], threshold), parts))
+        queries = [(query + part[0]).astype(np.uint32) for (query, _, _), part in zip(found, parts, strict=True)]
+        return np.concatenate(queries), np.concatenate([f[1] for f in found]), np.concatenate([f[2] for f in found])
+
+    def _probe(self, rows: np.ndarray, threshold: int) -> scan.Found:
         layout = self.layout
         slots, masks = layout.probes
         values = slot_values(rows, layout) if len(rows) > 8 else np.array([layout.query_values(r) for r in rows])

@@ -40,13 +40,14 @@ def to_words(hashes: np.ndarray) -> np.ndarray:
 
 
 @cache
-def _cores() -> int:
+def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @cache
-def _pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(_cores(), thread_name_prefix="pdq-scan")
+def pool() -> ThreadPoolExecutor:
+    """The threads that split a large search (this module's, and the multi-index's compiled lookups)."""
+    return ThreadPoolExecutor(cores(), thread_name_prefix="pdq-search")
 
 
 def _kernel(columns: np.ndarray, lo: int, hi: int, queries: np.ndarray, threshold: int, kernel: str | None) -> Found:
@@ -90,11 +91,11 @@ def search(columns: np.ndarray, queries: np.ndarray, threshold: int, *, kernel: 
         return _joined([])
     if kernel == "numpy" or _scan is None:
         return _numpy(columns, 0, n, queries, threshold)
-    threads = min(_cores(), max(1, n // SPLIT_FROM))
+    threads = min(cores(), max(1, n // SPLIT_FROM))
     if threads == 1:
         return _kernel(columns, 0, n, queries, threshold, kernel)
     cuts = [n * t // threads for t in range(threads + 1)]
-    parts = list(_pool().map(lambda t: _kernel(columns, cuts[t], cuts[t + 1], queries, threshold, kernel),
+    parts = list(pool().map(lambda t: _kernel(columns, cuts[t], cuts[t + 1], queries, threshold, kernel),
                              range(threads)))
     return _joined(parts)
 

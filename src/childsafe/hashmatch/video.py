@@ -77,7 +77,8 @@ def parse_text(text: str) -> list[tuple[float, str]]:
     return frames
 
 
-def compare(query: list[tuple[float, str]], target: list[tuple[float, str]], threshold: int = 31) -> tuple[float, float]:
+def compare(query: list[tuple[float, str]], target: list[tuple[float, str]],
+            threshold: int = 31) -> tuple[float, float]:
     """(share of query frames found in target, share of target frames found in query), both 0..1."""
     q = hex_to_array(h for _, h in query)
     t = hex_to_array(h for _, h in target)

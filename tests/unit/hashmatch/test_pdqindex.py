@@ -209,7 +209,7 @@ def test_damaged_compact_files_are_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize("layout", [0, 1])
 def test_the_compiled_lookup_answers_as_numpy(tmp_path: Path, layout: int) -> None:
     """`_probe.c` against `search_in_python`, on a file with crowded buckets and on in-memory tables; a batch of
-    more than eight queries (slot values in numpy) and of a few (slot values one by one)."""
+    more than eight queries (slot values in numpy), of a few (slot values one by one), and one split over threads."""
     from childsafe.hashmatch import pdqindex
 
     assert pdqindex._probe is not None  # noqa: SLF001 - scripts/system-deps installs the compiler
@@ -220,8 +220,10 @@ def test_the_compiled_lookup_answers_as_numpy(tmp_path: Path, layout: int) -> No
     mapped = PdqIndex(tmp_path / "m.idx")._main  # noqa: SLF001
     in_memory = pdqindex._Segment.in_memory(hashes[:5_000], np.arange(7, 5_007, dtype=np.uint32))  # noqa: SLF001
     rows = np.array([base] + [flipped(hashes[i], i % 41) for i in range(0, 25_000, 1_250)])
+    many = np.array([flipped(hashes[i], i % 37) for i in range(0, 25_000, 150)])  # split over the cores
+    assert len(many) >= pdqindex.PROBE_SPLIT_FROM
     for segment in (mapped, in_memory):
-        for batch in (rows, rows[:3]):
+        for batch in (rows, rows[:3], many):
             for threshold in (31, 12):
                 compiled: list[dict[int, int]] = [{} for _ in batch]
                 numpy: list[dict[int, int]] = [{} for _ in batch]
