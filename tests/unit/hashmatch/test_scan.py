@@ -133,6 +133,21 @@ def _wait_for(condition: Callable[[], bool]) -> None:
         time.sleep(0.001)
 
 
+def _first_then_queued(shared: scan.SharedScan, ask: Callable[[int], None], count: int, gate: threading.Event,
+                       entered: threading.Event) -> list[threading.Thread]:
+    """ask(0) starts a pass (held at the gate); ask(1..count-1) arrive meanwhile and queue; then the gate opens."""
+    threads = [threading.Thread(target=ask, args=(k,), daemon=True) for k in range(count)]
+    threads[0].start()
+    assert entered.wait(10)
+    for thread in threads[1:]:
+        thread.start()
+    _wait_for(lambda: shared.waiting == count - 1)
+    gate.set()
+    for thread in threads:
+        thread.join(10)
+    return threads
+
+
 def test_concurrent_lookups_share_passes_and_each_gets_its_own_answers(monkeypatch: pytest.MonkeyPatch) -> None:
     hashes, rows = planted(20_000, 30)
     shared = scan.SharedScan(scan.to_columns(hashes))
@@ -143,15 +158,7 @@ def test_concurrent_lookups_share_passes_and_each_gets_its_own_answers(monkeypat
     def ask(k: int) -> None:
         answers[k] = shared.search(scan.to_words(asks[k][0]), asks[k][1])
 
-    threads = [threading.Thread(target=ask, args=(k,), daemon=True) for k in range(8)]
-    threads[0].start()
-    assert entered.wait(10)  # the first lookup's pass is running; the other seven arrive meanwhile
-    for thread in threads[1:]:
-        thread.start()
-    _wait_for(lambda: shared.waiting == 7)
-    gate.set()
-    for thread in threads:
-        thread.join(10)
+    _first_then_queued(shared, ask, 8, gate, entered)
     # the first alone, then the seven together: a scan for those at threshold 17, one for those at 31
     assert calls == [len(asks[0][0]), sum(len(asks[k][0]) for k in range(1, 8) if asks[k][1] == 17),
                      sum(len(asks[k][0]) for k in range(1, 8) if asks[k][1] == 31)]
@@ -173,14 +180,6 @@ def test_a_failed_pass_reaches_all_its_callers_and_the_next_pass_runs(monkeypatc
         except MemoryError as error:
             errors.append(error)
 
-    threads = [threading.Thread(target=ask, args=(k,), daemon=True) for k in range(4)]
-    threads[0].start()
-    assert entered.wait(10)
-    for thread in threads[1:]:
-        thread.start()
-    _wait_for(lambda: shared.waiting == 3)
-    gate.set()
-    for thread in threads:
-        thread.join(10)
+    threads = _first_then_queued(shared, ask, 4, gate, entered)
     assert len(errors) == 3 and not any(thread.is_alive() for thread in threads)  # the second pass's three callers
     assert found(shared.search(scan.to_words(rows[4:]), 31)) == truth(hashes, rows[4:], 31)
