@@ -79,6 +79,8 @@ static size_t scan_portable(const Scan *s) { SCALAR_BODY }
 __attribute__((target("popcnt"))) static size_t scan_popcnt(const Scan *s) { SCALAR_BODY }
 
 #define AVX512 __attribute__((target("avx512f,avx512vpopcntdq")))
+#define AVX512BW __attribute__((target("avx512f,avx512bw")))
+#define AVX512F __attribute__((target("avx512f")))
 
 /* While the first queries pass over a block, the next block's lines are fetched into the level-2 cache (not the
  * level-1, which holds the block being read): with few queries a block takes less time to check than to load,
@@ -90,62 +92,79 @@ static inline void prefetch_next_block(const Scan *s, size_t i) {
     }
 }
 
+/* The filter's count for eight hashes against one query: popcount((x ^ a) | (y ^ b)) in each 64-bit lane. */
 AVX512 static inline __m512i filter_avx512(__m512i x, __m512i y, __m512i a, __m512i b) {
-    return _mm512_popcnt_epi64(_mm512_ternarylogic_epi64(x, a, _mm512_xor_si512(y, b), 0xBE)); /* (x ^ a) | (y ^ b) */
+    return _mm512_popcnt_epi64(_mm512_ternarylogic_epi64(x, a, _mm512_xor_si512(y, b), 0xBE)); /* (x ^ a) | c */
+}
+
+/* The same without VPOPCNTDQ (Skylake-SP and Cascade Lake servers have AVX-512 but not that): each byte's two
+ * nibbles are counted with a 16-entry table (VPSHUFB), then the bytes of each lane are added (VPSADBW). */
+AVX512BW static inline __m512i filter_avx512bw(__m512i x, __m512i y, __m512i a, __m512i b) {
+    const __m512i table = _mm512_set4_epi32(0x04030302, 0x03020201, 0x03020201, 0x02010100); /* bits in 0..15 */
+    const __m512i nibble = _mm512_set1_epi8(0x0f);
+    __m512i v = _mm512_ternarylogic_epi64(x, a, _mm512_xor_si512(y, b), 0xBE);
+    __m512i low = _mm512_shuffle_epi8(table, _mm512_and_si512(v, nibble));
+    __m512i high = _mm512_shuffle_epi8(table, _mm512_and_si512(_mm512_srli_epi16(v, 4), nibble));
+    return _mm512_sad_epu8(_mm512_add_epi8(low, high), _mm512_setzero_si512());
 }
 
 /* the lanes of `counts` (eight hashes from i, against query j) within the threshold t */
-AVX512 static inline void record_passing(const Scan *s, size_t *found, __m512i counts, __m512i t, size_t i, size_t j) {
+AVX512F static inline void record_passing(const Scan *s, size_t *found, __m512i counts, __m512i t, size_t i,
+                                          size_t j) {
     for (unsigned m = _mm512_cmple_epu64_mask(counts, t); m; m &= m - 1) record(s, found, i + __builtin_ctz(m), j);
 }
 
-/* Eight queries at a time. Port 5, where VPOPCNTQ runs, is the limit, so the eight counts are not compared one by
- * one: a count within a threshold below 2^k has no bit from k up, so neither has the AND of the eight, and AND-ing
- * them with the mask of those bits takes four three-input logic instructions (VPTERNLOGQ) and one test. For random
- * hashes a count is about 48 (bit 5 set), the test almost never passes, and only then are the counts compared. */
-AVX512 static size_t scan_avx512(const Scan *s) {
-    size_t found = 0;
-    const __m512i t = _mm512_set1_epi64(s->threshold);
-    int bits = 0; /* the threshold is at most 256 */
-    while ((1 << bits) <= s->threshold) bits++;
-    const __m512i high = _mm512_set1_epi64((long long)(~0ULL << bits));
-    for (size_t b = s->lo; b < s->hi; b += BLOCK) {
-        size_t e = b + BLOCK < s->hi ? b + BLOCK : s->hi;
-        size_t e8 = b + ((e - b) & ~(size_t)7);
-        size_t j = 0;
-        for (; j + 8 <= s->nq; j += 8) {
-            const uint64_t *q = s->q + 4 * j;
-            __m512i a[8], bq[8];
-            _Pragma("GCC unroll 8") for (int r = 0; r < 8; r++) {
-                a[r] = _mm512_set1_epi64((long long)q[4 * r]);
-                bq[r] = _mm512_set1_epi64((long long)q[4 * r + 1]);
-            }
-            for (size_t i = b; i < e8; i += 8) {
-                if (j == 0) prefetch_next_block(s, i);
-                __m512i x = _mm512_loadu_si512(s->w0 + i), y = _mm512_loadu_si512(s->w1 + i), c[8];
-                _Pragma("GCC unroll 8") for (int r = 0; r < 8; r++) c[r] = filter_avx512(x, y, a[r], bq[r]);
-                __m512i all = _mm512_ternarylogic_epi64(_mm512_ternarylogic_epi64(c[0], c[1], c[2], 0x80), /* and */
-                                                        _mm512_ternarylogic_epi64(c[3], c[4], c[5], 0x80),
-                                                        _mm512_ternarylogic_epi64(c[6], c[7], high, 0x80), 0x80);
-                if (__builtin_expect(_mm512_testn_epi64_mask(all, all) != 0, 0))
-                    for (int r = 0; r < 8; r++) record_passing(s, &found, c[r], t, i, j + r);
-            }
-            for (size_t i = e8; i < e; i++)
-                for (int r = 0; r < 8; r++) record(s, &found, i, j + r);
-        }
-        for (; j < s->nq; j++) { /* the last one to seven queries, one at a time */
-            const uint64_t *q = s->q + 4 * j;
-            __m512i a = _mm512_set1_epi64((long long)q[0]), bq = _mm512_set1_epi64((long long)q[1]);
-            for (size_t i = b; i < e8; i += 8) {
-                if (j < 8) prefetch_next_block(s, i); /* no group of eight went before */
-                __m512i c = filter_avx512(_mm512_loadu_si512(s->w0 + i), _mm512_loadu_si512(s->w1 + i), a, bq);
-                record_passing(s, &found, c, t, i, j);
-            }
-            for (size_t i = e8; i < e; i++) record(s, &found, i, j);
-        }
-    }
+/* The AVX-512 kernels' body, with FILTER counting. Eight queries at a time. The counting instructions (VPOPCNTQ, or
+ * VPSHUFB and VPSADBW) all run on one port, which is the limit, so the eight counts are not compared one by one: a
+ * count within a threshold below 2^k has no bit from k up, so neither has the AND of the eight, and AND-ing them with
+ * the mask of those bits takes four three-input logic instructions (VPTERNLOGQ) and one test. For random hashes a
+ * count is about 48 (bit 5 set), the test almost never passes, and only then are the counts compared. */
+#define SCAN_EIGHT_AT_A_TIME(FILTER)                                                                                \
+    size_t found = 0;                                                                                              \
+    const __m512i t = _mm512_set1_epi64(s->threshold);                                                             \
+    int bits = 0; /* the threshold is at most 256 */                                                               \
+    while ((1 << bits) <= s->threshold) bits++;                                                                    \
+    const __m512i high = _mm512_set1_epi64((long long)(~0ULL << bits));                                            \
+    for (size_t b = s->lo; b < s->hi; b += BLOCK) {                                                                \
+        size_t e = b + BLOCK < s->hi ? b + BLOCK : s->hi;                                                          \
+        size_t e8 = b + ((e - b) & ~(size_t)7);                                                                    \
+        size_t j = 0;                                                                                              \
+        for (; j + 8 <= s->nq; j += 8) {                                                                           \
+            const uint64_t *q = s->q + 4 * j;                                                                      \
+            __m512i a[8], bq[8];                                                                                   \
+            _Pragma("GCC unroll 8") for (int r = 0; r < 8; r++) {                                                  \
+                a[r] = _mm512_set1_epi64((long long)q[4 * r]);                                                     \
+                bq[r] = _mm512_set1_epi64((long long)q[4 * r + 1]);                                                \
+            }                                                                                                      \
+            for (size_t i = b; i < e8; i += 8) {                                                                   \
+                if (j == 0) prefetch_next_block(s, i);                                                             \
+                __m512i x = _mm512_loadu_si512(s->w0 + i), y = _mm512_loadu_si512(s->w1 + i), c[8];                \
+                _Pragma("GCC unroll 8") for (int r = 0; r < 8; r++) c[r] = FILTER(x, y, a[r], bq[r]);              \
+                __m512i all = _mm512_ternarylogic_epi64(_mm512_ternarylogic_epi64(c[0], c[1], c[2], 0x80), /* and */ \
+                                                        _mm512_ternarylogic_epi64(c[3], c[4], c[5], 0x80),         \
+                                                        _mm512_ternarylogic_epi64(c[6], c[7], high, 0x80), 0x80);  \
+                if (__builtin_expect(_mm512_testn_epi64_mask(all, all) != 0, 0))                                   \
+                    for (int r = 0; r < 8; r++) record_passing(s, &found, c[r], t, i, j + r);                      \
+            }                                                                                                      \
+            for (size_t i = e8; i < e; i++)                                                                        \
+                for (int r = 0; r < 8; r++) record(s, &found, i, j + r);                                           \
+        }                                                                                                          \
+        for (; j < s->nq; j++) { /* the last one to seven queries, one at a time */                                \
+            const uint64_t *q = s->q + 4 * j;                                                                      \
+            __m512i a = _mm512_set1_epi64((long long)q[0]), bq = _mm512_set1_epi64((long long)q[1]);               \
+            for (size_t i = b; i < e8; i += 8) {                                                                   \
+                if (j < 8) prefetch_next_block(s, i); /* no group of eight went before */                          \
+                __m512i c = FILTER(_mm512_loadu_si512(s->w0 + i), _mm512_loadu_si512(s->w1 + i), a, bq);           \
+                record_passing(s, &found, c, t, i, j);                                                             \
+            }                                                                                                      \
+            for (size_t i = e8; i < e; i++) record(s, &found, i, j);                                               \
+        }                                                                                                          \
+    }                                                                                                              \
     return found;
-}
+
+AVX512 static size_t scan_avx512(const Scan *s) { SCAN_EIGHT_AT_A_TIME(filter_avx512) }
+AVX512BW static size_t scan_avx512bw(const Scan *s) { SCAN_EIGHT_AT_A_TIME(filter_avx512bw) }
+
 /* AVX2 has no popcount instruction: count each byte's two nibbles with a 16-entry table (VPSHUFB), then add the
  * bytes of each 64-bit lane (VPSADBW). Counts are at most 64, so the unsigned 32-bit minimum works on the lanes. */
 __attribute__((target("avx2"))) static inline __m256i popcount_lanes(__m256i v) {
@@ -222,6 +241,8 @@ static Kernel kernel_named(const char *name) {
         return scan_avx2;
     if (strcmp(name, "avx512") == 0 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq"))
         return scan_avx512;
+    if (strcmp(name, "avx512bw") == 0 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw"))
+        return scan_avx512bw;
 #endif
     PyErr_Format(PyExc_ValueError, "kernel %s is not one this processor runs", name);
     return NULL;
@@ -243,8 +264,9 @@ PyDoc_STRVAR(scan_doc,
              "columns: uint64[4, n] (C order); queries: uint64[k, 4]. Every pair of a stored position in [lo, hi)\n"
              "and a query within `threshold` bits goes to the outputs (uint32, uint32, uint8), in the order found;\n"
              "returns how many there are, which may be more than the outputs hold (then call again with more room).\n"
-             "kernel: \"avx512\", \"avx2\", \"popcnt\" or \"portable\" instead of the fastest this processor runs\n"
-             "(KERNEL); tests and benchmarks compare them. A kernel the processor cannot run is refused.");
+             "kernel: \"avx512\", \"avx512bw\", \"avx2\", \"popcnt\" or \"portable\" instead of the fastest this\n"
+             "processor runs (KERNEL); tests and benchmarks compare them. A kernel the processor cannot run is\n"
+             "refused.");
 
 static PyObject *scan(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *columns_obj, *queries_obj, *oq_obj, *op_obj, *od_obj;
@@ -310,7 +332,7 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_scan",
 PyMODINIT_FUNC PyInit__scan(void) {
 #ifdef CS_X86
     __builtin_cpu_init();
-    static const char *const fastest_first[] = {"avx512", "avx2", "popcnt"};
+    static const char *const fastest_first[] = {"avx512", "avx512bw", "avx2", "popcnt"};
     for (size_t k = 0; k < sizeof fastest_first / sizeof *fastest_first; k++) {
         Kernel runs = kernel_named(fastest_first[k]);
         if (runs) {

@@ -84,8 +84,8 @@ def _joined(parts: list[Found]) -> Found:
 def search(columns: np.ndarray, queries: np.ndarray, threshold: int, *, kernel: str | None = None) -> Found:
     """Every (query, stored position) pair within `threshold` bits, with its distance; exact for any threshold.
 
-    `kernel` is for tests and benchmarks: "numpy", or a compiled kernel ("avx512", "avx2", "popcnt", "portable");
-    by default the fastest the processor runs."""
+    `kernel` is for tests and benchmarks: "numpy", or a compiled kernel ("avx512", "avx512bw", "avx2", "popcnt",
+    "portable"); by default the fastest the processor runs."""
     n = columns.shape[1] if columns.ndim == 2 else 0
     if n == 0 or len(queries) == 0:
         return _joined([])

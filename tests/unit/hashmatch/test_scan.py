@@ -34,13 +34,13 @@ def found(result: scan.Found) -> set[tuple[int, int, int]]:
 
 def test_the_compiled_kernel_is_built_here() -> None:
     """scripts/system-deps installs a C compiler, so the numpy stand-in must not be what runs."""
-    assert scan.KERNEL in {"avx512", "avx2", "popcnt", "portable"}
+    assert scan.KERNEL in {"avx512", "avx512bw", "avx2", "popcnt", "portable"}
 
 
 def kernels() -> list[str | None]:
     """The default, numpy, and every compiled kernel this processor runs."""
     runs = []
-    for name in ("avx512", "avx2", "popcnt", "portable"):
+    for name in ("avx512", "avx512bw", "avx2", "popcnt", "portable"):
         try:
             scan.search(scan.to_columns(np.zeros((1, 32), np.uint8)), np.zeros((1, 4), "<u8"), 0, kernel=name)
             runs.append(name)
