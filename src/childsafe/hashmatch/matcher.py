@@ -61,6 +61,7 @@ class Matcher:
         self._last_signal = 0
         self._last_tombstone = 0
         self._videos: dict[int, list[tuple[float, str]]] = {}
+        self._frames = video.FrameIndex({})  # every banked video's frames, rebuilt when the videos change
         self._last_video = 0
         self._lock = threading.Lock()
 
@@ -98,17 +99,21 @@ class Matcher:
             if new:
                 self.index.add(hex_to_array(r[1] for r in new), np.array([r[0] for r in new], dtype="<u4"))
                 self._last_signal = new[-1][0]
+            videos_changed = False
             for row in session.execute(select(BankSignal.id, BankSignal.meta).where(
                     BankSignal.signal_type == "video_pdq", BankSignal.id > self._last_video).order_by(BankSignal.id)):
                 self._videos[row[0]] = video.parse_text(row[1]["frames"])
                 self._last_video = row[0]
+                videos_changed = True
             gone = session.execute(select(SignalTombstone.id, SignalTombstone.signal_id).where(
                 SignalTombstone.id > self._last_tombstone).order_by(SignalTombstone.id)).all()
             if gone:
                 self.index.delete(r[1] for r in gone)
                 for r in gone:
-                    self._videos.pop(r[1], None)
+                    videos_changed |= self._videos.pop(r[1], None) is not None
                 self._last_tombstone = gone[-1][0]
+            if videos_changed:
+                self._frames = video.FrameIndex(self._videos)
 
     # ---- lookups ------------------------------------------------------------------------------------------
     def _candidates(self, session: Session, query: Hashed,
@@ -121,12 +126,9 @@ class Matcher:
             rows = session.scalars(select(BankSignal).where(BankSignal.id.in_(list(distance))))
             return [(row, distance[row.id]) for row in rows]
         if query.signal_type == "video_pdq":
-            frames = video.parse_text(query.value)
-            hits = []
-            for signal_id, target in self._videos.items():
-                share, _ = video.compare(frames, target)
-                if share >= video.QUERY_MATCH:
-                    hits.append((signal_id, round((1 - share) * 100)))  # distance: % of query frames not found
+            shares = self._frames.shares(video.parse_text(query.value))
+            hits = [(signal_id, round((1 - share) * 100))  # distance: % of query frames not found
+                    for signal_id, share in shares.items() if share >= video.QUERY_MATCH]
             if not hits:
                 return []
             distance = dict(hits)

@@ -2,7 +2,8 @@
 
 A query video matches a banked video when at least 80 % of the query's usable frames (quality >= 50) are within
 31 bits of some frame of the banked video (vPDQ's defaults). Frames are decoded in memory with PyAV (FFmpeg
-inside the wheel); nothing is written to disk.
+inside the wheel); nothing is written to disk. `FrameIndex` holds every banked video's frames as one set of
+columns, so a query is compared with all of them in one scan (the compact PDQ index's kernel), not video by video.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 
 import numpy as np
 
+from childsafe.hashmatch import scan
 from childsafe.hashmatch.pdqindex import hex_to_array
 
 FRAMES_PER_SECOND = 1.0
@@ -85,3 +87,24 @@ def compare(query: list[tuple[float, str]], target: list[tuple[float, str]],
     distances = np.bitwise_count(q[:, None, :] ^ t[None, :, :]).sum(axis=2)
     close = distances <= threshold
     return float(close.any(axis=1).mean()), float(close.any(axis=0).mean())
+
+
+class FrameIndex:
+    """Every banked video's frames, searched at once: for a query video, each banked video's share of its frames."""
+
+    def __init__(self, videos: dict[int, list[tuple[float, str]]]) -> None:
+        ids = list(videos)
+        hashes = hex_to_array(h for i in ids for _, h in videos[i]) if ids else np.zeros((0, 32), dtype=np.uint8)
+        self.columns = scan.to_columns(hashes)
+        self.owners = np.repeat(np.array(ids, dtype=np.int64), [len(videos[i]) for i in ids])
+
+    def shares(self, query: list[tuple[float, str]], threshold: int = 31) -> dict[int, float]:
+        """For each banked video with a frame near one of the query's: the share of query frames within `threshold`
+        of some frame of it (`compare`'s first figure), from one scan of every banked frame."""
+        rows = hex_to_array(h for _, h in query)
+        frames, positions, _ = scan.search(self.columns, scan.to_words(rows), threshold)
+        if not len(frames):
+            return {}
+        found = np.unique(np.stack([self.owners[positions], frames.astype(np.int64)]), axis=1)  # each pair once
+        videos, counts = np.unique(found[0], return_counts=True)
+        return {int(v): int(c) / len(rows) for v, c in zip(videos.tolist(), counts.tolist(), strict=True)}

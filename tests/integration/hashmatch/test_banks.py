@@ -135,6 +135,7 @@ def test_webhooks_are_signed_and_retried(database: Database, clock: FixedClock, 
 
 def test_video_signals_match_re_encoded_copies(database: Database, clock: FixedClock, tmp_path: Path) -> None:
     from childsafe.hashmatch.signals import hash_media
+    from childsafe.hashmatch.video import parse_text as video_frames
     from tests.unit.hashmatch.videos import video
 
     known = next(h for h in hash_media(video(7)) if h.signal_type == "video_pdq")
@@ -147,8 +148,16 @@ def test_video_signals_match_re_encoded_copies(database: Database, clock: FixedC
         result = next(r for r in matcher.match(session, copy, actor=CLI_ACTOR) if r.signal_type == "video_pdq")
         assert result.matches and result.matches[0]["bank"] == "videos" and result.matches[0]["distance"] <= 20
         other = hash_media(video(8))
-        assert not next(r for r in matcher.match(session, other, actor=CLI_ACTOR) if r.signal_type == "video_pdq").matches
+        assert not next(r for r in matcher.match(session, other, actor=CLI_ACTOR)
+                        if r.signal_type == "video_pdq").matches
         assert service.export_signals(session, "videos", "csv").splitlines()[1] == f"video_pdq,{known.value}"
+        # a removed video stops matching at once, and its frames leave the frame index
+        frames = matcher._frames.owners.tolist()  # noqa: SLF001
+        assert frames == [result.matches[0]["signal_id"]] * len(video_frames(known.value))
+        service.remove_signal(session, result.matches[0]["signal_id"], actor=CLI_ACTOR, clock=clock)
+        assert not next(r for r in matcher.match(session, copy, actor=CLI_ACTOR)
+                        if r.signal_type == "video_pdq").matches
+        assert len(matcher._frames.owners) == 0  # noqa: SLF001
 
 
 def test_an_index_file_of_another_version_falls_back_to_the_database(database: Database, clock: FixedClock,
