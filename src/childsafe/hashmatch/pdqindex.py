@@ -314,13 +314,13 @@ class _Segment:
         """The compiled lookup (`_probe.c`, without the GIL): (query, position, distance) of every pair found, a
         position once for each slot it is near the query in. A large batch is split over the cores."""
         if len(rows) < PROBE_SPLIT_FROM or scan.cores() == 1:
-            return self._probe(rows, threshold)
+            return self._probe_rows(rows, threshold)
         parts = np.array_split(np.arange(len(rows)), scan.cores())
-        found = list(scan.pool().map(lambda part: self._probe(rows[part], threshold), parts))
+        found = list(scan.pool().map(lambda part: self._probe_rows(rows[part], threshold), parts))
         queries = [(query + part[0]).astype(np.uint32) for (query, _, _), part in zip(found, parts, strict=True)]
         return np.concatenate(queries), np.concatenate([f[1] for f in found]), np.concatenate([f[2] for f in found])
 
-    def _probe(self, rows: np.ndarray, threshold: int) -> scan.Found:
+    def _probe_rows(self, rows: np.ndarray, threshold: int) -> scan.Found:
         layout = self.layout
         slots, masks = layout.probes
         values = slot_values(rows, layout) if len(rows) > 8 else np.array([layout.query_values(r) for r in rows])
